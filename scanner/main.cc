@@ -1,0 +1,346 @@
+// cradle-scan: the handheld scanner client. Subcommands enroll, scan, image, sync, status
+// (scanner/README in the report; shared/spec/api.md for the wire). Exit codes: 0 ok, 1 some
+// scans rejected or parked, 2 usage or setup error, 3 network failure after retries.
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/civil_time.h"
+#include "core/clock.h"
+#include "core/jwks.h"
+#include "core/mass.h"
+#include "scanner/home.h"
+#include "scanner/https_transport.h"
+#include "scanner/image_decoder.h"
+#include "scanner/outbox.h"
+#include "scanner/scan_session.h"
+#include "scanner/sync.h"
+
+namespace po = boost::program_options;
+
+namespace cradle::scan {
+namespace {
+
+enum Exit { kOk = 0, kRejected = 1, kSetup = 2, kNetwork = 3 };
+
+constexpr char kUsage[] =
+    "usage: cradle-scan COMMAND [options]\n"
+    "  enroll --server https://HOST:PORT --ca CA.crt --cert DEV.crt --key DEV.key\n"
+    "  scan   --kind pickup|receive|dispose|reject [--vehicle V] [--facility F] [--method D1]\n"
+    "  image  FILE... --kind KIND [--mass M] [--vehicle V] [--facility F] [--method D1]\n"
+    "  sync\n"
+    "  status\n"
+    "every command takes --home DIR (default $CRADLE_SCAN_HOME or ~/.cradle-scan)\n";
+
+int Fail(const Status& status) {
+  std::cerr << "cradle-scan: " << status.ToString() << "\n";
+  const std::string& code = status.code();
+  if (code == "NETWORK" || code == "PROTOCOL") return kNetwork;
+  return kSetup;
+}
+
+// What every command but enroll needs: the home and its open database.
+struct Workspace {
+  Home home{""};
+  std::unique_ptr<Outbox> outbox;
+};
+
+Result<Workspace> OpenWorkspace(const std::string& home_option) {
+  Result<Home> home = Home::Resolve(home_option);
+  if (!home.ok()) return home.status();
+  std::error_code ec;
+  if (!std::filesystem::exists(home->database(), ec)) {
+    return Status("SETUP", "not enrolled (no " + home->database().string() +
+                               "): run cradle-scan enroll first");
+  }
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::Open(home->database().string());
+  if (!outbox.ok()) return outbox.status();
+  return Workspace{*home, std::move(outbox).value()};
+}
+
+Result<KeySet> StoredKeys(Outbox& outbox) {
+  Result<std::optional<std::string>> jwks = outbox.GetMeta(kMetaJwks);
+  if (!jwks.ok()) return jwks.status();
+  if (!jwks->has_value()) {
+    return Status("SETUP", "no key set stored: run cradle-scan enroll (or sync) with a network");
+  }
+  return ReadJwks(**jwks);
+}
+
+Result<ServerUrl> StoredServer(Outbox& outbox) {
+  Result<std::optional<std::string>> url = outbox.GetMeta(kMetaServerUrl);
+  if (!url.ok()) return url.status();
+  if (!url->has_value()) return Status("SETUP", "no server URL stored: run cradle-scan enroll");
+  return ParseServerUrl(**url);
+}
+
+SyncDeps RealDeps() {
+  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+  SyncDeps deps;
+  deps.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  deps.random = [engine] { return (*engine)(); };
+  return deps;
+}
+
+// Parses `args` against `options` (+ positional FILEs for image). Throws po::error.
+po::variables_map ParseArgs(const std::vector<std::string>& args,
+                            const po::options_description& options, bool with_files = false) {
+  po::positional_options_description positional;
+  if (with_files) positional.add("file", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+std::string Opt(const po::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
+int RunEnroll(const std::vector<std::string>& args) {
+  po::options_description options("enroll");
+  options.add_options()("server", po::value<std::string>()->required(), "https://HOST:PORT")(
+      "ca", po::value<std::string>()->required(), "the deployment CA certificate (PEM)")(
+      "cert", po::value<std::string>()->required(), "this device's certificate (PEM)")(
+      "key", po::value<std::string>()->required(), "its private key (PEM)")(
+      "home", po::value<std::string>(), "scanner home directory");
+  po::variables_map vm = ParseArgs(args, options);
+
+  Result<ServerUrl> server = ParseServerUrl(Opt(vm, "server"));
+  if (!server.ok()) return Fail(server.status());
+  Result<Home> home = Home::Resolve(Opt(vm, "home"));
+  if (!home.ok()) return Fail(home.status());
+  using std::filesystem::perms;
+  const perms public_file =
+      perms::owner_read | perms::owner_write | perms::group_read | perms::others_read;
+  Status installed = home->Create();
+  if (installed.ok()) installed = home->Install(Opt(vm, "ca"), "ca.crt", public_file);
+  if (installed.ok()) installed = home->Install(Opt(vm, "cert"), "device.crt", public_file);
+  if (installed.ok()) {
+    installed = home->Install(Opt(vm, "key"), "device.key", perms::owner_read | perms::owner_write);
+  }
+  if (!installed.ok()) return Fail(installed);
+
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::Open(home->database().string());
+  if (!outbox.ok()) return Fail(outbox.status());
+  if (Status s = (*outbox)->SetMeta(kMetaServerUrl, server->ToString()); !s.ok()) return Fail(s);
+
+  HttpsTransport transport(*server, *home);
+  RetryPolicy policy;
+  policy.max_attempts = 4;
+  Syncer syncer(**outbox, transport, policy, RealDeps());
+  if (Status s = syncer.RefreshKeys(); !s.ok()) return Fail(s);
+  Result<int64_t> revoked = syncer.RefreshRevocations();
+  if (!revoked.ok()) return Fail(revoked.status());
+  Result<KeySet> keys = StoredKeys(**outbox);
+  std::cout << "enrolled with " << server->ToString() << " in " << home->dir().string() << ": "
+            << (keys.ok() ? keys->size() : 0) << " signing key(s), " << *revoked
+            << " voided manifest(s)\n";
+  return kOk;
+}
+
+// Options shared by scan and image.
+void AddScanOptions(po::options_description& options) {
+  options.add_options()("kind", po::value<std::string>()->required(),
+                        "pickup|receive|dispose|reject")("vehicle", po::value<std::string>(),
+                                                         "vehicle plate (pickup)")(
+      "facility", po::value<std::string>(), "facility id (receive, dispose, reject)")(
+      "method", po::value<std::string>(), "disposal method code (dispose)")(
+      "home", po::value<std::string>(), "scanner home directory");
+}
+
+Result<ScanContext> ContextFrom(const po::variables_map& vm) {
+  std::optional<ScanKind> kind = ParseKind(Opt(vm, "kind"));
+  if (!kind) return Status("USAGE", "--kind must be pickup, receive, dispose or reject");
+  ScanContext context{*kind, Opt(vm, "facility"), Opt(vm, "vehicle"), Opt(vm, "method")};
+  if (*kind != ScanKind::kPickup && context.facility.empty()) {
+    return Status("USAGE", "--facility is required for " + std::string(KindName(*kind)));
+  }
+  if (*kind == ScanKind::kDispose && context.method.empty()) {
+    return Status("USAGE", "--method (the disposal method code, e.g. D1) is required for dispose");
+  }
+  return context;
+}
+
+void PrintSummary(const ScanSession& session, Outbox& outbox) {
+  Result<OutboxCounts> counts = outbox.Counts();
+  std::cerr << session.accepted() << " accepted, " << session.refused() << " not queued";
+  if (counts.ok()) std::cerr << "; outbox: " << counts->queued << " waiting for sync";
+  std::cerr << "\n";
+}
+
+int RunScan(const std::vector<std::string>& args) {
+  po::options_description options("scan");
+  AddScanOptions(options);
+  po::variables_map vm = ParseArgs(args, options);
+  Result<ScanContext> context = ContextFrom(vm);
+  if (!context.ok()) return Fail(context.status());
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Result<KeySet> keys = StoredKeys(*ws->outbox);
+  if (!keys.ok()) return Fail(keys.status());
+
+  SystemClock clock;
+  ScanSession session(*context, *keys, *ws->outbox, clock, std::cout);
+  std::string line;
+  while (std::getline(std::cin, line)) session.OnLine(line);
+  session.End();
+  PrintSummary(session, *ws->outbox);
+  return session.refused() > 0 ? kRejected : kOk;
+}
+
+int RunImage(const std::vector<std::string>& args) {
+  po::options_description options("image");
+  AddScanOptions(options);
+  options.add_options()("mass", po::value<std::string>(), "measured mass (1251.5 = kg)")(
+      "file", po::value<std::vector<std::string>>(), "PNG or JPEG photos");
+  po::variables_map vm = ParseArgs(args, options, /*with_files=*/true);
+  Result<ScanContext> context = ContextFrom(vm);
+  if (!context.ok()) return Fail(context.status());
+  if (!vm.count("file")) return Fail(Status("USAGE", "image needs at least one FILE"));
+  std::optional<int64_t> mass_g;
+  if (vm.count("mass")) {
+    Result<int64_t> mass = ParseMass(Opt(vm, "mass"));
+    if (!mass.ok()) return Fail(Status("USAGE", "--mass: " + mass.status().message()));
+    mass_g = *mass;
+  }
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Result<KeySet> keys = StoredKeys(*ws->outbox);
+  if (!keys.ok()) return Fail(keys.status());
+
+  SystemClock clock;
+  ScanSession session(*context, *keys, *ws->outbox, clock, std::cout);
+  int unreadable = 0;
+  for (const std::string& file : vm["file"].as<std::vector<std::string>>()) {
+    Result<std::vector<std::string>> texts = ReadQrCodesFromFile(file);
+    if (!texts.ok() || texts->empty()) {
+      ++unreadable;
+      std::cout << "UNREADABLE " << file << ": "
+                << (texts.ok() ? "no QR code found" : texts.status().message()) << "\n";
+      continue;
+    }
+    for (const std::string& token : *texts) session.OnToken(token, mass_g);
+  }
+  PrintSummary(session, *ws->outbox);
+  return session.refused() + unreadable > 0 ? kRejected : kOk;
+}
+
+void PrintSyncReport(const SyncReport& report) {
+  std::cerr << "sync: " << report.sent << " sent, " << report.accepted << " accepted, "
+            << report.duplicates << " already stored, " << report.parked << " parked";
+  for (const auto& [code, n] : report.parked_codes) std::cerr << " " << code << "=" << n;
+  if (report.retries > 0) std::cerr << " (" << report.retries << " retries)";
+  std::cerr << "\n";
+}
+
+int RunSync(const std::vector<std::string>& args) {
+  po::options_description options("sync");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory");
+  po::variables_map vm = ParseArgs(args, options);
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Result<ServerUrl> server = StoredServer(*ws->outbox);
+  if (!server.ok()) return Fail(server.status());
+
+  HttpsTransport transport(*server, ws->home);
+  SyncDeps deps = RealDeps();
+  deps.progress = [](int64_t done, int64_t total) {
+    if (total > static_cast<int64_t>(Syncer::kMaxBatch)) {
+      std::cerr << "synced " << done << "/" << total << "\n";
+    }
+  };
+  Syncer syncer(*ws->outbox, transport, RetryPolicy{}, std::move(deps));
+  Result<SyncReport> report = syncer.Upload();
+  if (!report.ok()) return Fail(report.status());
+  PrintSyncReport(*report);
+  if (Status s = syncer.RefreshKeys(); !s.ok()) return Fail(s);
+  Result<int64_t> revoked = syncer.RefreshRevocations();
+  if (!revoked.ok()) return Fail(revoked.status());
+  return report->parked > 0 ? kRejected : kOk;
+}
+
+std::string DescribeTime(const std::optional<std::string>& micros_text, int64_t now) {
+  if (!micros_text) return "never";
+  int64_t micros = std::stoll(*micros_text);
+  int64_t age_s = (now - micros) / kMicrosPerSecond;
+  std::string age = age_s < 3600    ? std::to_string(age_s / 60) + " min"
+                    : age_s < 86400 ? std::to_string(age_s / 3600) + " h"
+                                    : std::to_string(age_s / 86400) + " d";
+  return FormatRfc3339(micros / kMicrosPerSecond * kMicrosPerSecond,
+                       LocalUtcOffsetMinutes(micros)) +
+         " (" + age + " ago)";
+}
+
+int RunStatus(const std::vector<std::string>& args) {
+  po::options_description options("status");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory");
+  po::variables_map vm = ParseArgs(args, options);
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Outbox& outbox = *ws->outbox;
+  Result<OutboxCounts> counts = outbox.Counts();
+  if (!counts.ok()) return Fail(counts.status());
+  const int64_t now = SystemClock().NowMicros();
+  auto meta = [&](const char* key) {
+    auto value = outbox.GetMeta(key);
+    return value.ok() ? *value : std::nullopt;
+  };
+  Result<KeySet> keys = StoredKeys(outbox);
+  Result<int64_t> revoked = outbox.RevokedCount();
+  std::cout << "home:        " << ws->home.dir().string() << "\n"
+            << "server:      " << meta(kMetaServerUrl).value_or("(none)") << "\n"
+            << "outbox:      " << counts->queued << " queued, " << counts->done << " synced, "
+            << counts->parked << " parked\n"
+            << "last sync:   " << DescribeTime(meta(kMetaLastSyncAt), now) << "\n"
+            << "key set:     " << (keys.ok() ? std::to_string(keys->size()) : std::string("no"))
+            << " key(s), fetched " << DescribeTime(meta(kMetaJwksFetchedAt), now) << "\n"
+            << "revocations: " << (revoked.ok() ? *revoked : 0) << " voided manifest(s)\n";
+  constexpr size_t kShown = 50;
+  Result<std::vector<ParkedScan>> parked = outbox.Parked(kShown);
+  if (parked.ok()) {
+    for (const ParkedScan& p : *parked) {
+      std::cout << "parked:      " << p.code << " " << KindName(p.kind) << " " << p.manifest_id
+                << " event " << p.event_id << "\n";
+    }
+    if (counts->parked > static_cast<int64_t>(parked->size())) {
+      std::cout << "parked:      ... and " << counts->parked - static_cast<int64_t>(kShown)
+                << " more\n";
+    }
+  }
+  return kOk;
+}
+
+int Run(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kSetup;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kOk;
+  }
+  try {
+    if (command == "enroll") return RunEnroll(args);
+    if (command == "scan") return RunScan(args);
+    if (command == "image") return RunImage(args);
+    if (command == "sync") return RunSync(args);
+    if (command == "status") return RunStatus(args);
+  } catch (const po::error& e) {
+    std::cerr << "cradle-scan " << command << ": " << e.what() << "\n" << kUsage;
+    return kSetup;
+  }
+  std::cerr << "cradle-scan: unknown command '" << command << "'\n" << kUsage;
+  return kSetup;
+}
+
+}  // namespace
+}  // namespace cradle::scan
+
+int main(int argc, char** argv) { return cradle::scan::Run(argc, argv); }

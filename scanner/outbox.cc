@@ -1,0 +1,280 @@
+#include "scanner/outbox.h"
+
+#include <utility>
+
+namespace cradle::scan {
+
+namespace {
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revoked(
+  manifest_id TEXT PRIMARY KEY, voided_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seen(
+  manifest_id TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY(manifest_id, kind)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  token TEXT NOT NULL,
+  manifest_id TEXT NOT NULL,
+  mass_g INTEGER,
+  scanned_at TEXT NOT NULL,
+  facility TEXT, vehicle TEXT, method TEXT,
+  state TEXT NOT NULL DEFAULT 'queued' CHECK(state IN ('queued', 'done', 'parked')),
+  claimed INTEGER NOT NULL DEFAULT 0,
+  code TEXT);
+CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox(state, seq);
+PRAGMA user_version = 1;
+)sql";
+
+constexpr char kScanColumns[] =
+    "seq, event_id, kind, token, manifest_id, mass_g, scanned_at, facility, vehicle, method";
+
+// Reads the kScanColumns of the current row.
+QueuedScan ReadScan(const Statement& row) {
+  QueuedScan queued;
+  queued.seq = row.Int(0);
+  ScanRecord& scan = queued.scan;
+  scan.event_id = row.Text(1);
+  scan.kind = ParseKind(row.Text(2)).value_or(ScanKind::kPickup);
+  scan.token = row.Text(3);
+  scan.manifest_id = row.Text(4);
+  if (!row.IsNull(5)) scan.mass_g = row.Int(5);
+  scan.scanned_at = row.Text(6);
+  scan.facility = row.Text(7);
+  scan.vehicle = row.Text(8);
+  scan.method = row.Text(9);
+  return queued;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path) {
+  auto db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<Outbox> outbox(new Outbox(std::move(db).value()));
+  if (Status s = outbox->db_->Exec(kSchema); !s.ok()) return s;
+  if (Status s = outbox->Prepare(); !s.ok()) return s;
+  return outbox;
+}
+
+Status Outbox::Prepare() {
+  struct Item {
+    Statement* target;
+    const char* sql;
+  };
+  const Item items[] = {
+      {&insert_scan_,
+       "INSERT INTO outbox(event_id, kind, token, manifest_id, mass_g, scanned_at, facility, "
+       "vehicle, method) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&insert_seen_, "INSERT INTO seen(manifest_id, kind) VALUES(?1, ?2)"},
+      {&set_done_, "UPDATE outbox SET state = 'done' WHERE event_id = ?1 AND state = 'queued'"},
+      {&set_parked_,
+       "UPDATE outbox SET state = 'parked', code = ?2 WHERE event_id = ?1 AND state = 'queued'"},
+      {&unsee_,
+       "DELETE FROM seen WHERE (manifest_id, kind) = "
+       "(SELECT manifest_id, kind FROM outbox WHERE event_id = ?1)"},
+      {&insert_revoked_, "INSERT OR IGNORE INTO revoked(manifest_id, voided_at) VALUES(?1, ?2)"},
+  };
+  for (const Item& item : items) {
+    auto stmt = db_->Prepare(item.sql);
+    if (!stmt.ok()) return stmt.status();
+    *item.target = std::move(stmt).value();
+  }
+  return Status::Ok();
+}
+
+Status Outbox::SetMeta(const std::string& key, const std::string& value) {
+  auto stmt = db_->Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, key).Bind(2, value).Run();
+}
+
+Result<std::optional<std::string>> Outbox::GetMeta(const std::string& key) {
+  auto stmt = db_->Prepare("SELECT value FROM meta WHERE key = ?1");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, key).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->Text(0));
+}
+
+Status Outbox::AddRevocations(const std::vector<Revocation>& items, const std::string& cursor) {
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  for (const Revocation& item : items) {
+    if (Status s = insert_revoked_.Bind(1, item.manifest_id).Bind(2, item.voided_at).Run();
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (Status s = SetMeta(kMetaRevocationCursor, cursor); !s.ok()) return s;
+  return txn.Commit();
+}
+
+Result<bool> Outbox::IsRevoked(const std::string& manifest_id) {
+  auto stmt = db_->Prepare("SELECT 1 FROM revoked WHERE manifest_id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, manifest_id).Step();
+}
+
+Result<int64_t> Outbox::RevokedCount() {
+  auto stmt = db_->Prepare("SELECT count(*) FROM revoked");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return stmt->Int(0);
+}
+
+Result<bool> Outbox::WasScanned(const std::string& manifest_id, ScanKind kind) {
+  auto stmt = db_->Prepare("SELECT 1 FROM seen WHERE manifest_id = ?1 AND kind = ?2");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, manifest_id).Bind(2, KindName(kind)).Step();
+}
+
+Status Outbox::InsertOne(const ScanRecord& scan) {
+  Status seen = insert_seen_.Bind(1, scan.manifest_id).Bind(2, KindName(scan.kind)).Run();
+  if (seen.code() == "CONSTRAINT") {
+    return Status("ALREADY_SCANNED", scan.manifest_id + " was already scanned for " +
+                                         std::string(KindName(scan.kind)) + " on this device");
+  }
+  if (!seen.ok()) return seen;
+  return insert_scan_.Bind(1, scan.event_id)
+      .Bind(2, KindName(scan.kind))
+      .Bind(3, scan.token)
+      .Bind(4, scan.manifest_id)
+      .Bind(5, scan.mass_g)
+      .Bind(6, scan.scanned_at)
+      .BindOrNull(7, scan.facility)
+      .BindOrNull(8, scan.vehicle)
+      .BindOrNull(9, scan.method)
+      .Run();
+}
+
+Status Outbox::Enqueue(const ScanRecord& scan) { return EnqueueMany({scan}); }
+
+Status Outbox::EnqueueMany(const std::vector<ScanRecord>& scans) {
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  for (const ScanRecord& scan : scans) {
+    if (Status s = InsertOne(scan); !s.ok()) return s;
+  }
+  return txn.Commit();
+}
+
+Result<bool> Outbox::AttachMass(const std::string& event_id, int64_t mass_g) {
+  auto stmt = db_->Prepare(
+      "UPDATE outbox SET mass_g = ?2 WHERE event_id = ?1 AND state = 'queued' AND claimed = 0 "
+      "RETURNING seq");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, event_id).Bind(2, mass_g).Step();
+  if (!row.ok()) return row.status();
+  bool changed = *row;
+  stmt->Reset();  // finishes the statement so the change is committed now
+  return changed;
+}
+
+Result<std::vector<QueuedScan>> Outbox::ClaimBatch(size_t limit) {
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  auto select = db_->Prepare(std::string("SELECT ") + kScanColumns +
+                             " FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT ?1");
+  if (!select.ok()) return select.status();
+  select->Bind(1, static_cast<int64_t>(limit));
+  std::vector<QueuedScan> batch;
+  batch.reserve(limit);
+  for (;;) {
+    auto row = select->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    batch.push_back(ReadScan(*select));
+  }
+  select->Reset();
+  if (!batch.empty()) {
+    auto claim = db_->Prepare(
+        "UPDATE outbox SET claimed = 1 WHERE state = 'queued' AND claimed = 0 AND seq <= ?1");
+    if (!claim.ok()) return claim.status();
+    if (Status s = claim->Bind(1, batch.back().seq).Run(); !s.ok()) return s;
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return batch;
+}
+
+Status Outbox::Settle(const std::vector<ScanOutcome>& outcomes) {
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  for (const ScanOutcome& outcome : outcomes) {
+    if (!outcome.parked) {
+      if (Status s = set_done_.Bind(1, outcome.event_id).Run(); !s.ok()) return s;
+      continue;
+    }
+    // A label the server calls a copy stays seen; any other refusal may be scanned again.
+    if (outcome.code != "ALREADY_COLLECTED") {
+      if (Status s = unsee_.Bind(1, outcome.event_id).Run(); !s.ok()) return s;
+    }
+    if (Status s = set_parked_.Bind(1, outcome.event_id).Bind(2, outcome.code).Run(); !s.ok()) {
+      return s;
+    }
+  }
+  return txn.Commit();
+}
+
+Result<OutboxCounts> Outbox::Counts() {
+  auto stmt = db_->Prepare("SELECT state, count(*) FROM outbox GROUP BY state");
+  if (!stmt.ok()) return stmt.status();
+  OutboxCounts counts;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    std::string state = stmt->Text(0);
+    int64_t n = stmt->Int(1);
+    if (state == "queued") counts.queued = n;
+    if (state == "done") counts.done = n;
+    if (state == "parked") counts.parked = n;
+  }
+  return counts;
+}
+
+Result<std::vector<ParkedScan>> Outbox::Parked(size_t limit) {
+  auto stmt = db_->Prepare(
+      "SELECT event_id, manifest_id, kind, code FROM outbox WHERE state = 'parked' "
+      "ORDER BY seq LIMIT ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(limit));
+  std::vector<ParkedScan> parked;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    parked.push_back({stmt->Text(0), stmt->Text(1),
+                      ParseKind(stmt->Text(2)).value_or(ScanKind::kPickup), stmt->Text(3)});
+  }
+  return parked;
+}
+
+Result<std::optional<ScanRecord>> Outbox::Find(const std::string& event_id) {
+  auto stmt =
+      db_->Prepare(std::string("SELECT ") + kScanColumns + " FROM outbox WHERE event_id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, event_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<ScanRecord>();
+  return std::optional<ScanRecord>(ReadScan(*stmt).scan);
+}
+
+Result<std::optional<OutboxState>> Outbox::StateOf(const std::string& event_id) {
+  auto stmt = db_->Prepare("SELECT state FROM outbox WHERE event_id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, event_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<OutboxState>();
+  std::string state = stmt->Text(0);
+  OutboxState value = state == "done"     ? OutboxState::kDone
+                      : state == "parked" ? OutboxState::kParked
+                                          : OutboxState::kQueued;
+  return std::optional<OutboxState>(value);
+}
+
+}  // namespace cradle::scan

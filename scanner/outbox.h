@@ -1,0 +1,122 @@
+// The scanner's durable local state in one SQLite file (<home>/scanner.db):
+//   meta      key/value: server URL, the last JWK Set and when it was fetched, the revocation
+//             cursor, the last successful sync;
+//   revoked   voided manifest ids from GET /api/v1/revocations;
+//   seen      (manifest id, kind) pairs queued on this device, so a second scan of the same
+//             label with the same kind is caught offline (a copied label);
+//   outbox    scans with state queued -> done | parked (parked keeps the server's code).
+//
+// Every write is one transaction committed with synchronous=FULL before the call returns, so a
+// caller may print "accepted" right after Enqueue. A batch of server answers is settled in one
+// transaction (Settle) with prepared statements, which keeps a 100k-scan sync fast.
+//
+// Ownership: Outbox owns its connection and statements. Thread safety: none; use it from one
+// thread. Another process (a concurrent `cradle-scan sync`) may use the same file: SQLite
+// serialises the writers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "scanner/scan_record.h"
+#include "scanner/sqlite.h"
+
+namespace cradle::scan {
+
+enum class OutboxState { kQueued, kDone, kParked };
+
+struct QueuedScan {
+  int64_t seq = 0;  // outbox order
+  ScanRecord scan;
+};
+
+// The server's answer for one event.
+struct ScanOutcome {
+  std::string event_id;
+  bool parked = false;     // false: accepted or duplicate (done)
+  bool duplicate = false;  // the server had stored this event before
+  std::string code;        // the rejection code when parked
+};
+
+struct ParkedScan {
+  std::string event_id;
+  std::string manifest_id;
+  ScanKind kind = ScanKind::kPickup;
+  std::string code;
+};
+
+struct OutboxCounts {
+  int64_t queued = 0;
+  int64_t done = 0;
+  int64_t parked = 0;
+};
+
+struct Revocation {
+  std::string manifest_id;
+  std::string voided_at;
+};
+
+// Meta keys.
+inline constexpr char kMetaServerUrl[] = "server_url";
+inline constexpr char kMetaJwks[] = "jwks";
+inline constexpr char kMetaJwksFetchedAt[] = "jwks_fetched_at";  // micros UTC
+inline constexpr char kMetaRevocationCursor[] = "revocation_cursor";
+inline constexpr char kMetaLastSyncAt[] = "last_sync_at";  // micros UTC
+
+class Outbox {
+ public:
+  // Opens or creates the database and its tables. Code STORAGE.
+  static Result<std::unique_ptr<Outbox>> Open(const std::string& path);
+
+  Status SetMeta(const std::string& key, const std::string& value);
+  Result<std::optional<std::string>> GetMeta(const std::string& key);
+
+  // Adds voided ids (existing ones are kept) and records the cursor, in one transaction.
+  Status AddRevocations(const std::vector<Revocation>& items, const std::string& cursor);
+  Result<bool> IsRevoked(const std::string& manifest_id);
+  Result<int64_t> RevokedCount();
+
+  Result<bool> WasScanned(const std::string& manifest_id, ScanKind kind);
+
+  // Queues a scan and marks (manifest id, kind) as seen, atomically. Code ALREADY_SCANNED when
+  // the pair was seen before (nothing is written), STORAGE otherwise.
+  Status Enqueue(const ScanRecord& scan);
+  // The same for many scans in one transaction (imports, tests, benchmarks); all or nothing.
+  Status EnqueueMany(const std::vector<ScanRecord>& scans);
+
+  // Sets the mass of a queued scan that was never handed to sync. False when the scan was
+  // already claimed by a sync (it may be on the server: changing it would be a new content
+  // for the same event_id).
+  Result<bool> AttachMass(const std::string& event_id, int64_t mass_g);
+
+  // The oldest `limit` queued scans in order, marked as claimed. A batch that got no answer
+  // stays queued and comes back from the next call with the same event_ids.
+  Result<std::vector<QueuedScan>> ClaimBatch(size_t limit);
+  // Applies the server's answers in one transaction: done, or parked with its code (a parked
+  // scan no longer counts as seen, so the label may be scanned again).
+  Status Settle(const std::vector<ScanOutcome>& outcomes);
+
+  Result<OutboxCounts> Counts();
+  Result<std::vector<ParkedScan>> Parked(size_t limit);
+  Result<std::optional<ScanRecord>> Find(const std::string& event_id);
+  Result<std::optional<OutboxState>> StateOf(const std::string& event_id);
+
+ private:
+  explicit Outbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  Status Prepare();
+  Status InsertOne(const ScanRecord& scan);
+
+  std::unique_ptr<Database> db_;
+  Statement insert_scan_;
+  Statement insert_seen_;
+  Statement set_done_;
+  Statement set_parked_;
+  Statement unsee_;
+  Statement insert_revoked_;
+};
+
+}  // namespace cradle::scan

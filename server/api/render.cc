@@ -1,0 +1,107 @@
+#include "server/api/render.h"
+
+#include "core/civil_time.h"
+#include "core/waste_code.h"
+
+namespace cradle::api {
+namespace {
+
+boost::json::array Array(const std::vector<std::string>& v) {
+  boost::json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+std::string Dashed(const std::string& compact) {
+  auto d = WasteCodeToDashed(compact);
+  return d.ok() ? *d : compact;
+}
+
+template <class T>
+void PutOpt(boost::json::object& o, const char* key, const std::optional<T>& v) {
+  if (v) o[key] = *v;
+}
+
+}  // namespace
+
+boost::json::object RenderOrg(const store::Org& org, int tz) {
+  return {{"uscc", org.uscc},
+          {"name", org.name},
+          {"roles", Array(org.roles)},
+          {"district", org.district},
+          {"small_enterprise", org.small_enterprise},
+          {"contact", org.contact},
+          {"created_at", FormatRfc3339(org.created_at, tz)}};
+}
+
+boost::json::object RenderFacility(const store::Facility& f, int tz) {
+  boost::json::object capacity;
+  PutOpt(capacity, "volume_m3", f.volume_m3);
+  PutOpt(capacity, "density_t_per_m3", f.density_t_per_m3);
+  PutOpt(capacity, "cover_fraction", f.cover_fraction);
+  PutOpt(capacity, "t_per_year", f.t_per_year);
+  return {{"id", f.id},
+          {"operator", f.operator_org},
+          {"name", f.name},
+          {"kind", f.kind},
+          {"accepts", Array(f.accepts)},
+          {"capacity", std::move(capacity)},
+          {"regime", f.regime},
+          {"created_at", FormatRfc3339(f.created_at, tz)}};
+}
+
+boost::json::object RenderProgramme(const service::ProgrammeWithMembers& p, int tz) {
+  return {{"id", p.programme.id},
+          {"name", p.programme.name},
+          {"collector", p.programme.collector},
+          {"capacity_t_per_year", p.programme.capacity_t_per_year},
+          {"members", Array(p.members)},
+          {"member_count", p.members.size()},
+          {"created_at", FormatRfc3339(p.programme.created_at, tz)}};
+}
+
+boost::json::object RenderManifest(const store::Manifest& m, int tz) {
+  boost::json::object o{{"id", m.id},
+                        {"token", m.token},
+                        {"status", m.status},
+                        {"producer", m.producer},
+                        {"waste_code", Dashed(m.waste_code)},
+                        {"produced_on", m.produced_on},
+                        {"serial", m.serial},
+                        {"mass_g", m.mass_g},
+                        {"packaging", m.packaging},
+                        {"kid", m.kid},
+                        {"issued_at", FormatRfc3339(m.issued_at, tz)},
+                        {"updated_at", FormatRfc3339(m.updated_at, tz)}};
+  o["destination"] = m.destination ? boost::json::value(*m.destination) : nullptr;
+  o["description"] = m.description ? boost::json::value(*m.description) : nullptr;
+  return o;
+}
+
+boost::json::object RenderEvent(const store::ManifestEvent& e, int tz) {
+  boost::json::object o{{"seq", e.seq},
+                        {"event_id", e.event_id},
+                        {"kind", e.kind},
+                        {"actor", e.actor},
+                        {"received_at", FormatRfc3339(e.received_at, tz)}};
+  PutOpt(o, "device", e.device);
+  PutOpt(o, "mass_g", e.mass_g);
+  if (e.scanned_at) o["scanned_at"] = FormatRfc3339(*e.scanned_at, tz);
+  PutOpt(o, "facility", e.facility);
+  PutOpt(o, "vehicle", e.vehicle);
+  PutOpt(o, "lat", e.lat);
+  PutOpt(o, "lon", e.lon);
+  PutOpt(o, "method", e.method);
+  PutOpt(o, "note", e.note);
+  PutOpt(o, "reason", e.reason);
+  return o;
+}
+
+boost::json::object RenderAudit(const store::AuditEntry& a) {
+  return {{"seq", a.seq},       {"at", a.at},
+          {"actor", a.actor},   {"action", a.action},
+          {"object", a.object}, {"change_sha256", a.change_sha256},
+          {"prev_hash", a.prev_hash}, {"hash", a.hash}};
+}
+
+}  // namespace cradle::api

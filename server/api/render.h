@@ -1,0 +1,38 @@
+// JSON renderings of records, as the API documents them (openapi.yaml). Times are RFC 3339 in
+// the deployment's zone; masses are integer grams; waste codes are dashed.
+#pragma once
+
+#include <boost/json.hpp>
+#include <vector>
+
+#include "server/service/manifests.h"
+#include "server/service/parties.h"
+#include "server/store/records.h"
+
+namespace cradle::api {
+
+boost::json::object RenderOrg(const store::Org& org, int tz);
+boost::json::object RenderFacility(const store::Facility& f, int tz);
+boost::json::object RenderProgramme(const service::ProgrammeWithMembers& p, int tz);
+boost::json::object RenderManifest(const store::Manifest& m, int tz);
+boost::json::object RenderEvent(const store::ManifestEvent& e, int tz);
+boost::json::object RenderAudit(const store::AuditEntry& a);
+
+template <class T, class C, class F>
+boost::json::object RenderPage(const store::Page<T, C>& page, F render_item) {
+  boost::json::array items;
+  for (const auto& item : page.items) items.push_back(render_item(item));
+  boost::json::object out{{"items", std::move(items)}};
+  if (page.next) {
+    if constexpr (std::is_same_v<C, std::string>) {
+      out["next"] = *page.next;
+    } else {
+      out["next"] = std::to_string(*page.next);
+    }
+  } else {
+    out["next"] = nullptr;
+  }
+  return out;
+}
+
+}  // namespace cradle::api

@@ -1,0 +1,34 @@
+// What every use case needs: the store, the signing keys, the catalogue, the clock and the
+// deployment's calendar. Built once by main (or a test) and shared by all handlers.
+//
+// Ownership: borrows everything; all referents must outlive the context.
+// Thread safety: every member is safe for concurrent use (Database and SigningKeyStore are
+// internally synchronised; Catalogue and Clock are read-only).
+#pragma once
+
+#include "core/catalogue.h"
+#include "core/clock.h"
+#include "core/wm1.h"
+#include "server/pki/signing_keys.h"
+#include "server/store/database.h"
+
+namespace cradle::service {
+
+struct Settings {
+  int tz_offset_minutes = 480;  // Asia/Shanghai
+  double weight_tolerance_pct = 5;
+  int clock_skew_max_s = 600;
+};
+
+struct Context {
+  store::Database& db;
+  pki::SigningKeyStore& keys;
+  const Catalogue& catalogue;
+  const Clock& clock;
+  Settings settings;
+
+  // The published keys as a verifier's key set (every kid the store holds, active or not).
+  KeySet TrustedKeys() const;
+};
+
+}  // namespace cradle::service

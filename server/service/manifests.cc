@@ -1,0 +1,285 @@
+#include "server/service/manifests.h"
+
+#include <algorithm>
+
+#include "core/civil_time.h"
+#include "core/digital_id.h"
+#include "core/uuid.h"
+#include "core/waste_code.h"
+#include "server/service/audit_json.h"
+#include "server/store/audit.h"
+#include "server/store/facilities.h"
+#include "server/store/idempotency.h"
+#include "server/store/orgs.h"
+
+namespace cradle::service {
+namespace {
+
+constexpr const char* kIssueRoute = "POST /api/v1/manifests";
+
+Status Forbidden(const std::string& what) { return Status("FORBIDDEN", what); }
+
+bool OrgHasRole(const store::Org& org, std::string_view role) {
+  return std::find(org.roles.begin(), org.roles.end(), role) != org.roles.end();
+}
+
+// Checks the producer, the destination and the waste code against current state.
+Status CheckIssueReferences(store::Txn& txn, const IssueRequest& req) {
+  auto producer = store::FindOrg(txn, req.producer);
+  if (!producer.ok()) {
+    return producer.status().code() == "NOT_FOUND"
+               ? Status("UNKNOWN_ORG", "no organisation " + req.producer)
+               : producer.status();
+  }
+  if (!OrgHasRole(*producer, "producer")) {
+    return Status("ROLE_MISMATCH", req.producer + " is not registered as a producer");
+  }
+  if (req.destination) {
+    auto f = store::FindFacility(txn, *req.destination);
+    if (!f.ok()) {
+      return f.status().code() == "NOT_FOUND"
+                 ? Status("UNKNOWN_FACILITY", "no facility " + *req.destination)
+                 : f.status();
+    }
+    if (!f->accepts.empty() &&
+        std::find(f->accepts.begin(), f->accepts.end(), req.waste_code) == f->accepts.end()) {
+      return Status("NOT_ACCEPTED", "facility " + f->id + " does not take " + req.waste_code);
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+KeySet Context::TrustedKeys() const {
+  KeySet set;
+  for (const auto& jwk : keys.PublicKeys()) set.AddRaw(jwk.kid, jwk.public_key);
+  return set;
+}
+
+Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const IssueRequest& req,
+                                   const Idempotency& idem, const ManifestsRenderer& render) {
+  if (!(p.Is(Role::kAdmin) || (p.Is(Role::kProducer) && p.org == req.producer))) {
+    return Forbidden("only the producer itself (or an admin) issues its manifests");
+  }
+  if (!ctx.catalogue.Find(req.waste_code)) {
+    return Status("UNKNOWN_WASTE_CODE", req.waste_code + " is not in the " +
+                                            ctx.catalogue.edition() + " catalogue");
+  }
+  auto code8 = WasteCodeToCompact(req.waste_code);
+  if (!code8.ok()) return code8.status();
+  CivilDate day = LocalCivilDate(ctx.clock.NowMicros(), ctx.settings.tz_offset_minutes);
+  if (req.produced_on) {
+    auto d = ParseIsoDate(*req.produced_on);
+    if (!d.ok()) return d.status();
+    day = *d;
+  }
+  const std::string day_iso = FormatIsoDate(day);
+
+  IssueResult out;
+  Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
+    out = IssueResult();
+    if (!idem.key.empty()) {
+      auto prior = store::FindIdempotent(txn, p.Actor(), kIssueRoute, idem.key);
+      if (!prior.ok()) return prior.status();
+      if (*prior) {
+        if ((*prior)->request_sha256 != idem.request_sha256) {
+          return Status("IDEMPOTENCY_MISMATCH",
+                        "this Idempotency-Key was used with a different request body");
+        }
+        out.status = (*prior)->status;
+        out.body = (*prior)->response_body;
+        out.replayed = true;
+        return Status();
+      }
+    }
+    if (Status st = CheckIssueReferences(txn, req); !st.ok()) return st;
+    auto first = store::AllocateSerials(txn, req.producer, *code8, day_iso, req.count);
+    if (!first.ok()) return first.status();
+
+    const auto active = ctx.keys.Active();
+    const int64_t now = txn.clock().NowMicros();
+    std::vector<store::Manifest> issued;
+    issued.reserve(req.count);
+    boost::json::array ids;
+    for (int i = 0; i < req.count; ++i) {
+      TokenFields fields;
+      fields.kid = active.kid;
+      fields.id = DigitalId{req.producer, *code8, day, *first + i};
+      fields.mass_g = req.mass_g;
+      fields.packaging = req.packaging;
+      store::Manifest m;
+      m.id = BuildDigitalId(fields.id);
+      m.token = BuildToken(fields, active.key);
+      m.producer = req.producer;
+      m.waste_code = *code8;
+      m.produced_on = day_iso;
+      m.serial = fields.id.serial;
+      m.mass_g = req.mass_g;
+      m.packaging = req.packaging;
+      m.kid = active.kid;
+      m.status = "issued";
+      m.destination = req.destination;
+      m.description = req.description;
+      m.issued_by = p.Actor();
+      m.issued_at = now;
+      m.updated_at = now;
+      if (Status st = store::InsertManifest(txn, m); !st.ok()) return st;
+      ids.emplace_back(m.id);
+      issued.push_back(std::move(m));
+    }
+    boost::json::object change{{"producer", req.producer}, {"waste_code", req.waste_code},
+                               {"mass_g", req.mass_g},     {"packaging", req.packaging},
+                               {"count", req.count},       {"ids", std::move(ids)}};
+    auto audit = store::AppendAudit(txn, p.Actor(), "manifest.issue", issued.front().id,
+                                    ChangeText(change));
+    if (!audit.ok()) return audit.status();
+    out.status = 201;
+    out.body = render(issued);
+    out.issued = req.count;
+    if (!idem.key.empty()) {
+      store::IdempotencyRecord rec;
+      rec.actor = p.Actor();
+      rec.route = kIssueRoute;
+      rec.key = idem.key;
+      rec.request_sha256 = idem.request_sha256;
+      rec.status = out.status;
+      rec.response_body = out.body;
+      if (Status st = store::InsertIdempotent(txn, rec); !st.ok()) return st;
+    }
+    return Status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+bool MayRead(const Principal& p, const store::Manifest& m,
+             const std::vector<store::ManifestEvent>& events,
+             const std::optional<std::string>& destination_operator) {
+  if (p.ReadsAll()) return true;
+  if (p.org.empty()) return false;
+  if (m.producer == p.org) return true;
+  if (destination_operator && *destination_operator == p.org) return true;
+  return std::any_of(events.begin(), events.end(),
+                     [&](const store::ManifestEvent& e) { return e.actor == p.org; });
+}
+
+Result<ManifestWithTimeline> GetManifest(const Context& ctx, const Principal& p,
+                                         const std::string& id) {
+  ManifestWithTimeline out;
+  std::optional<std::string> dest_operator;
+  Status s = ctx.db.Read([&](store::Txn& txn) -> Status {
+    auto m = store::FindManifest(txn, id);
+    if (!m.ok()) return m.status();
+    out.manifest = std::move(*m);
+    auto ev = store::ListEvents(txn, id);
+    if (!ev.ok()) return ev.status();
+    out.events = std::move(*ev);
+    if (out.manifest.destination) {
+      auto f = store::FindFacility(txn, *out.manifest.destination);
+      if (f.ok()) dest_operator = f->operator_org;
+    }
+    return Status();
+  });
+  if (!s.ok()) return s;
+  // Another party's manifest reads as absent, so ids cannot be probed.
+  if (!MayRead(p, out.manifest, out.events, dest_operator)) {
+    return Status("NOT_FOUND", "no manifest " + id);
+  }
+  return out;
+}
+
+Result<store::Page<store::Manifest>> ListManifests(const Context& ctx, const Principal& p,
+                                                   store::ManifestFilter filter,
+                                                   const std::optional<std::string>& after,
+                                                   int limit) {
+  if (!p.ReadsAll()) {
+    if (!p.Is(Role::kProducer)) {
+      return Forbidden("collectors and facilities read manifests by id (GET /api/v1/manifests/{id})");
+    }
+    if (filter.producer && *filter.producer != p.org) {
+      return Forbidden("a producer lists only its own manifests");
+    }
+    filter.producer = p.org;
+  }
+  std::optional<store::Page<store::Manifest>> out;
+  Status s = ctx.db.Read([&](store::Txn& txn) -> Status {
+    auto page = store::ListManifests(txn, filter, after, limit);
+    if (!page.ok()) return page.status();
+    out = std::move(*page);
+    return Status();
+  });
+  if (!s.ok()) return s;
+  return *out;
+}
+
+Result<store::Manifest> VoidManifest(const Context& ctx, const Principal& p, const std::string& id,
+                                     const std::string& reason) {
+  if (!p.Is(Role::kProducer) && !p.Is(Role::kAdmin)) {
+    return Forbidden("only the producer voids its manifests");
+  }
+  store::Manifest out;
+  Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
+    auto m = store::FindManifest(txn, id);
+    if (!m.ok()) return m.status();
+    if (p.Is(Role::kProducer) && m->producer != p.org) {
+      return Status("NOT_FOUND", "no manifest " + id);
+    }
+    if (m->status != "issued") {
+      return Status("INVALID_STATE", "manifest " + id + " is " + m->status +
+                                         "; only an issued manifest (before pickup) can be voided");
+    }
+    if (Status st = store::UpdateManifestStatus(txn, id, "issued", "voided"); !st.ok()) return st;
+    store::ManifestEvent e;
+    e.event_id = NewUuidV4();
+    e.manifest_id = id;
+    e.kind = "void";
+    e.actor = p.org.empty() ? p.Actor() : p.org;
+    e.reason = reason;
+    boost::json::object change{{"id", id}, {"reason", reason}};
+    e.content_sha256 = store::Sha256Hex(ChangeText(change));
+    if (auto seq = store::InsertEvent(txn, e); !seq.ok()) return seq.status();
+    auto audit = store::AppendAudit(txn, p.Actor(), "manifest.void", id, ChangeText(change));
+    if (!audit.ok()) return audit.status();
+    auto updated = store::FindManifest(txn, id);
+    if (!updated.ok()) return updated.status();
+    out = *updated;
+    return Status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<store::Page<store::VoidedManifest, int64_t>> Revocations(const Context& ctx,
+                                                                const Principal&, int64_t after,
+                                                                int limit) {
+  std::optional<store::Page<store::VoidedManifest, int64_t>> out;
+  Status s = ctx.db.Read([&](store::Txn& txn) -> Status {
+    auto page = store::ListVoidedSince(txn, after, limit);
+    if (!page.ok()) return page.status();
+    out = std::move(*page);
+    return Status();
+  });
+  if (!s.ok()) return s;
+  return *out;
+}
+
+OnlineVerification VerifyOnline(const Context& ctx, std::string_view token) {
+  OnlineVerification out;
+  VerifyOutcome v = Verify(token, ctx.TrustedKeys());
+  if (!v.valid()) {
+    out.error = v.status.code();
+    return out;
+  }
+  out.valid = true;
+  out.fields = v.fields;
+  const std::string id = BuildDigitalId(v.fields->id);
+  (void)ctx.db.Read([&](store::Txn& txn) -> Status {
+    auto m = store::FindManifest(txn, id);
+    if (m.ok()) out.status = m->status;
+    return Status();
+  });
+  return out;
+}
+
+}  // namespace cradle::service

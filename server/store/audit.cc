@@ -1,0 +1,144 @@
+#include "server/store/audit.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "server/store/sqlite_util.h"
+
+namespace cradle::store {
+
+namespace {
+
+// RFC 3339 UTC with microseconds: "2026-11-28T01:41:07.000123Z".
+std::string Rfc3339Micros(int64_t micros) {
+  int64_t secs = micros / 1000000;
+  int64_t frac = micros % 1000000;
+  if (frac < 0) {
+    frac += 1000000;
+    secs -= 1;
+  }
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];  // room for any int the compiler can imagine in each field
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(frac));
+  return buf;
+}
+
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += ',';
+}
+
+constexpr char kColumns[] = "seq, at, actor, action, object, change_sha256, prev_hash, hash";
+
+AuditEntry ReadEntry(const Stmt& s) {
+  return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)};
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 0xf];
+  }
+  return out;
+}
+
+std::string AuditHash(const AuditEntry& e) {
+  std::string text;
+  AppendField(text, e.prev_hash);
+  AppendField(text, std::to_string(e.seq));
+  AppendField(text, e.at);
+  AppendField(text, e.actor);
+  AppendField(text, e.action);
+  AppendField(text, e.object);
+  AppendField(text, e.change_sha256);
+  return Sha256Hex(text);
+}
+
+Result<AuditEntry> AppendAudit(Txn& txn, const std::string& actor, const std::string& action,
+                               const std::string& object, std::string_view change_json) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt last, txn.Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool row, last.Step());
+  AuditEntry e;
+  e.seq = row ? last.Int(0) + 1 : 1;
+  e.prev_hash = row ? last.Text(1) : std::string(kAuditGenesis);
+  e.at = Rfc3339Micros(txn.clock().NowMicros());
+  e.actor = actor;
+  e.action = action;
+  e.object = object;
+  e.change_sha256 = Sha256Hex(change_json);
+  e.hash = AuditHash(e);
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt insert,
+                                txn.Prepare(std::string("INSERT INTO audit_log (") + kColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  insert.Bind(1, e.seq)
+      .Bind(2, e.at)
+      .Bind(3, e.actor)
+      .Bind(4, e.action)
+      .Bind(5, e.object)
+      .Bind(6, e.change_sha256)
+      .Bind(7, e.prev_hash)
+      .Bind(8, e.hash);
+  CRADLE_STORE_RETURN_IF_ERROR(insert.Run());
+  return e;
+}
+
+Result<AuditVerification> VerifyAudit(Txn& txn) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt stmt, txn.Prepare(std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY seq"));
+  AuditVerification v;
+  std::string prev(kAuditGenesis);
+  int64_t expected_seq = 1;
+  while (true) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    AuditEntry e = ReadEntry(stmt);
+    if (e.seq != expected_seq || e.prev_hash != prev || AuditHash(e) != e.hash) {
+      v.ok = false;
+      v.first_bad_seq = e.seq != expected_seq ? expected_seq : e.seq;
+      return v;
+    }
+    ++v.length;
+    v.head = e.hash;
+    prev = e.hash;
+    ++expected_seq;
+  }
+  return v;
+}
+
+Result<Page<AuditEntry, int64_t>> ListAudit(Txn& txn, int64_t after, int limit) {
+  limit = internal::ClampLimit(limit);
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt,
+                                txn.Prepare(std::string("SELECT ") + kColumns +
+                                            " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"));
+  stmt.Bind(1, after).Bind(2, limit + 1);
+  Page<AuditEntry, int64_t> page;
+  while (true) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next = page.items.back().seq;
+      break;
+    }
+    page.items.push_back(ReadEntry(stmt));
+  }
+  return page;
+}
+
+}  // namespace cradle::store
