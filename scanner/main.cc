@@ -3,6 +3,7 @@
 // scans rejected or parked, 2 usage or setup error, 3 network failure after retries.
 #include <boost/program_options.hpp>
 
+#include <charconv>
 #include <iostream>
 #include <random>
 #include <string>
@@ -265,8 +266,11 @@ int RunSync(const std::vector<std::string>& args) {
 }
 
 std::string DescribeTime(const std::optional<std::string>& micros_text, int64_t now) {
+  int64_t micros = 0;
   if (!micros_text) return "never";
-  int64_t micros = std::stoll(*micros_text);
+  auto [end, ec] =
+      std::from_chars(micros_text->data(), micros_text->data() + micros_text->size(), micros);
+  if (ec != std::errc() || end != micros_text->data() + micros_text->size()) return "unknown";
   int64_t age_s = (now - micros) / kMicrosPerSecond;
   std::string age = age_s < 3600    ? std::to_string(age_s / 60) + " min"
                     : age_s < 86400 ? std::to_string(age_s / 3600) + " h"

@@ -8,6 +8,7 @@
 #include "server/api/api.h"
 #include "server/api/json_io.h"
 #include "server/api/render.h"
+#include "server/api/scan_routes.h"
 #include "server/api/requests.h"
 #include "server/http/problem.h"
 #include "server/labels/label.h"
@@ -362,6 +363,7 @@ void OpsRoutes(http::Router& router, Deps& d) {
 void RegisterRoutes(http::Router& router, Deps& deps) {
   PartyRoutes(router, deps);
   ManifestRoutes(router, deps);
+  ScanRoutes(router, deps);
   OpsRoutes(router, deps);
 }
 
