@@ -6,7 +6,7 @@
 
 #include "core/civil_time.h"
 #include "core/mass.h"
-#include "scanner/uuid.h"
+#include "core/uuid.h"
 
 namespace cradle::scan {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "scanner/outbox.h"
-#include "scanner/uuid.h"
+#include "core/uuid.h"
 #include "tests/unit/scanner/test_util.h"
 
 namespace cradle::scan {

@@ -13,7 +13,7 @@
 
 #include "scanner/outbox.h"
 #include "scanner/sync.h"
-#include "scanner/uuid.h"
+#include "core/uuid.h"
 #include "tests/unit/scanner/test_util.h"
 
 namespace cradle::scan {
