@@ -161,6 +161,8 @@ const std::vector<Setting>& Settings() {
       {"rate-limit-burst", "100", "requests a client may send at once above the rate",
        Int(&Config::rate_limit_burst, 1, 1000000)},
       {"log-file", "(stderr)", "file to append the log to", Text(&Config::log_file)},
+      {"web-root", "(source tree web/)", "directory of the web pages served under /web/",
+       Text(&Config::web_root)},
       {"time-zone-offset", "+08:00", "UTC offset of the deployment's calendar days and months",
        ApplyTimeZoneOffset},
       {"time-zone-name", "Asia/Shanghai", "name of that time zone, for display",

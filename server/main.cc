@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "server/api/api.h"
+#include "server/api/static_routes.h"
 #include "server/config.h"
 #include "server/http/access_log.h"
 #include "server/http/metrics.h"
@@ -134,6 +135,7 @@ int Serve(const Config& cfg) {
   api::Deps deps{ctx, metrics, auth_failures, [&server] { return server && server->draining(); }};
   http::Router router;
   api::RegisterRoutes(router, deps);
+  api::StaticRoutes(router, cfg.web_root.empty() ? api::DefaultWebRoot() : cfg.web_root);
 
   http::ServerOptions opts;
   opts.address = cfg.listen_host;

@@ -76,66 +76,88 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
   }
   const std::string day_iso = FormatIsoDate(day);
 
+  // Three steps, so that the Ed25519 work runs on the caller's thread, in parallel with other
+  // requests, and not on the single writer: (1) reserve serials, (2) sign, (3) store. A failure
+  // after (1) leaves serials unused; they are never handed out again, which the spec allows.
   IssueResult out;
-  Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
-    out = IssueResult();
-    if (!idem.key.empty()) {
-      auto prior = store::FindIdempotent(txn, p.Actor(), kIssueRoute, idem.key);
-      if (!prior.ok()) return prior.status();
-      if (*prior) {
-        if ((*prior)->request_sha256 != idem.request_sha256) {
-          return Status("IDEMPOTENCY_MISMATCH",
-                        "this Idempotency-Key was used with a different request body");
-        }
-        out.status = (*prior)->status;
-        out.body = (*prior)->response_body;
-        out.replayed = true;
-        return Status();
-      }
+  auto replay = [&](store::Txn& txn, bool* found) -> Status {
+    *found = false;
+    if (idem.key.empty()) return Status();
+    auto prior = store::FindIdempotent(txn, p.Actor(), kIssueRoute, idem.key);
+    if (!prior.ok()) return prior.status();
+    if (!*prior) return Status();
+    if ((*prior)->request_sha256 != idem.request_sha256) {
+      return Status("IDEMPOTENCY_MISMATCH",
+                    "this Idempotency-Key was used with a different request body");
     }
-    if (Status st = CheckIssueReferences(txn, req); !st.ok()) return st;
-    auto first = store::AllocateSerials(txn, req.producer, *code8, day_iso, req.count);
-    if (!first.ok()) return first.status();
+    out.status = (*prior)->status;
+    out.body = (*prior)->response_body;
+    out.replayed = true;
+    *found = true;
+    return Status();
+  };
 
-    const auto active = ctx.keys.Active();
-    const int64_t now = txn.clock().NowMicros();
-    std::vector<store::Manifest> issued;
-    issued.reserve(req.count);
-    boost::json::array ids;
-    for (int i = 0; i < req.count; ++i) {
-      TokenFields fields;
-      fields.kid = active.kid;
-      fields.id = DigitalId{req.producer, *code8, day, *first + i};
-      fields.mass_g = req.mass_g;
-      fields.packaging = req.packaging;
-      store::Manifest m;
-      m.id = BuildDigitalId(fields.id);
-      m.token = BuildToken(fields, active.key);
-      m.producer = req.producer;
-      m.waste_code = *code8;
-      m.produced_on = day_iso;
-      m.serial = fields.id.serial;
-      m.mass_g = req.mass_g;
-      m.packaging = req.packaging;
-      m.kid = active.kid;
-      m.status = "issued";
-      m.destination = req.destination;
-      m.description = req.description;
-      m.issued_by = p.Actor();
-      m.issued_at = now;
-      m.updated_at = now;
+  int first = 0;
+  bool replayed = false;
+  Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
+    if (Status st = replay(txn, &replayed); !st.ok() || replayed) return st;
+    if (Status st = CheckIssueReferences(txn, req); !st.ok()) return st;
+    auto f = store::AllocateSerials(txn, req.producer, *code8, day_iso, req.count);
+    if (!f.ok()) return f.status();
+    first = *f;
+    return Status();
+  });
+  if (!s.ok()) return s;
+  if (replayed) return out;
+
+  const auto active = ctx.keys.Active();
+  const int64_t now = ctx.clock.NowMicros();
+  std::vector<store::Manifest> issued;
+  issued.reserve(req.count);
+  boost::json::array ids;
+  for (int i = 0; i < req.count; ++i) {
+    TokenFields fields;
+    fields.kid = active.kid;
+    fields.id = DigitalId{req.producer, *code8, day, first + i};
+    fields.mass_g = req.mass_g;
+    fields.packaging = req.packaging;
+    store::Manifest m;
+    m.id = BuildDigitalId(fields.id);
+    m.token = BuildToken(fields, active.key);
+    m.producer = req.producer;
+    m.waste_code = *code8;
+    m.produced_on = day_iso;
+    m.serial = fields.id.serial;
+    m.mass_g = req.mass_g;
+    m.packaging = req.packaging;
+    m.kid = active.kid;
+    m.status = "issued";
+    m.destination = req.destination;
+    m.description = req.description;
+    m.issued_by = p.Actor();
+    m.issued_at = now;
+    m.updated_at = now;
+    ids.emplace_back(m.id);
+    issued.push_back(std::move(m));
+  }
+  boost::json::object change{{"producer", req.producer}, {"waste_code", req.waste_code},
+                             {"mass_g", req.mass_g},     {"packaging", req.packaging},
+                             {"count", req.count},       {"ids", std::move(ids)}};
+  const std::string change_text = ChangeText(change);
+  const std::string body = render(issued);
+
+  s = ctx.db.Write([&](store::Txn& txn) -> Status {
+    out = IssueResult();
+    // A concurrent request with the same key may have finished meanwhile: answer with its result.
+    if (Status st = replay(txn, &replayed); !st.ok() || replayed) return st;
+    for (const auto& m : issued) {
       if (Status st = store::InsertManifest(txn, m); !st.ok()) return st;
-      ids.emplace_back(m.id);
-      issued.push_back(std::move(m));
     }
-    boost::json::object change{{"producer", req.producer}, {"waste_code", req.waste_code},
-                               {"mass_g", req.mass_g},     {"packaging", req.packaging},
-                               {"count", req.count},       {"ids", std::move(ids)}};
-    auto audit = store::AppendAudit(txn, p.Actor(), "manifest.issue", issued.front().id,
-                                    ChangeText(change));
+    auto audit =
+        store::AppendAudit(txn, p.Actor(), "manifest.issue", issued.front().id, change_text);
     if (!audit.ok()) return audit.status();
     out.status = 201;
-    out.body = render(issued);
+    out.body = body;
     out.issued = req.count;
     if (!idem.key.empty()) {
       store::IdempotencyRecord rec;

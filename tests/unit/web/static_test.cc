@@ -1,0 +1,218 @@
+// The static-file routes over a real directory tree: traversal in every spelling, a symlink
+// that escapes the root, content types, cache headers, redirects and the OpenAPI entries.
+#define BOOST_TEST_MODULE web_static_test
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "server/api/api.h"
+#include "server/api/static_routes.h"
+#include "server/http/router.h"
+
+namespace cradle::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string HeaderOf(const http::Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return "";
+}
+
+void Write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+// A temporary tree: <tmp>/root is the web root; <tmp>/secret.txt lies outside it.
+class WebTree {
+ public:
+  WebTree() {
+    char tmpl[] = "/tmp/cradle-web-XXXXXX";
+    BOOST_REQUIRE(::mkdtemp(tmpl) != nullptr);
+    dir_ = tmpl;
+    root_ = dir_ / "root";
+    Write(root_ / "index.html", "<!doctype html><title>cradle</title>");
+    Write(root_ / "app.css", "body{}");
+    Write(root_ / "js" / "app.js", "export const x = 1;");
+    Write(root_ / "js" / "i18n.mjs", "export {};");
+    Write(root_ / "img" / "logo.svg", "<svg/>");
+    Write(root_ / "img" / "icon.png", std::string("\x89PNG\r\n\x1a\n", 8));
+    Write(root_ / "data" / "x.json", "{}");
+    Write(root_ / "fonts" / "a.woff2", "wOF2");
+    Write(root_ / "vendor" / "zxing-wasm" / "reader" / "zxing_reader.wasm",
+          std::string("\0asm\1\0\0\0", 8));
+    Write(root_ / "a" / "b" / "c" / "d.js", "deep");
+    Write(root_ / "js" / "app.0123abcd.js", "hashed");
+    Write(root_ / "sub" / "index.html", "<p>sub</p>");
+    Write(root_ / "blob.bin", "x");
+    Write(dir_ / "secret.txt", "TOP SECRET");
+    fs::create_symlink(dir_ / "secret.txt", root_ / "escape.txt");
+    fs::create_directory_symlink(dir_, root_ / "up");
+    fs::create_symlink(root_ / "app.css", root_ / "inside.css");
+    api::StaticRoutes(router_, root_.string());
+  }
+  ~WebTree() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  http::Response Get(const std::string& target) {
+    http::Request req;
+    req.method = "GET";
+    req.target = target;
+    req.path = target.substr(0, target.find('?'));
+    return router_.Dispatch(req).first;
+  }
+  const fs::path& root() const { return root_; }
+
+ private:
+  fs::path dir_;
+  fs::path root_;
+  http::Router router_;
+};
+
+BOOST_AUTO_TEST_CASE(root_and_bare_web_redirect_to_the_pages) {
+  WebTree t;
+  for (const std::string target : {"/", "/web"}) {
+    auto r = t.Get(target);
+    BOOST_TEST(r.status == 302, target);
+    BOOST_TEST(HeaderOf(r, "Location") == "/web/", target);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(index_html_is_served_for_the_root_and_sub_folders) {
+  WebTree t;
+  auto r = t.Get("/web/");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.body == "<!doctype html><title>cradle</title>");
+  BOOST_TEST(r.content_type == "text/html; charset=utf-8");
+  BOOST_TEST(HeaderOf(r, "Cache-Control") == "no-cache");
+  BOOST_TEST(HeaderOf(r, "Content-Security-Policy").find("default-src 'self'") !=
+             std::string::npos);
+  auto sub = t.Get("/web/sub/");
+  BOOST_TEST(sub.status == 200);
+  BOOST_TEST(sub.body == "<p>sub</p>");
+  // A folder without its trailing slash redirects, so relative links in it resolve.
+  auto bare = t.Get("/web/sub");
+  BOOST_TEST(bare.status == 302);
+  BOOST_TEST(HeaderOf(bare, "Location") == "/web/sub/");
+  // A folder without index.html, or a file asked for as a folder, is not found.
+  BOOST_TEST(t.Get("/web/js/").status == 404);
+  BOOST_TEST(t.Get("/web/app.css/").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(content_types_follow_the_extension) {
+  WebTree t;
+  const std::pair<std::string, std::string> cases[] = {
+      {"/web/app.css", "text/css; charset=utf-8"},
+      {"/web/js/app.js", "text/javascript; charset=utf-8"},
+      {"/web/js/i18n.mjs", "text/javascript; charset=utf-8"},
+      {"/web/img/logo.svg", "image/svg+xml"},
+      {"/web/img/icon.png", "image/png"},
+      {"/web/data/x.json", "application/json; charset=utf-8"},
+      {"/web/fonts/a.woff2", "font/woff2"},
+      {"/web/vendor/zxing-wasm/reader/zxing_reader.wasm", "application/wasm"},
+      {"/web/blob.bin", "application/octet-stream"},
+  };
+  for (const auto& [target, type] : cases) {
+    auto r = t.Get(target);
+    BOOST_TEST(r.status == 200, target);
+    BOOST_TEST(r.content_type == type, target);
+    BOOST_TEST(HeaderOf(r, "X-Content-Type-Options") == "nosniff", target);
+  }
+  BOOST_TEST(t.Get("/web/img/icon.png").body.size() == 8u);
+  BOOST_TEST(t.Get("/web/a/b/c/d.js").body == "deep");
+}
+
+BOOST_AUTO_TEST_CASE(vendor_and_hashed_files_are_long_lived_the_rest_revalidates) {
+  WebTree t;
+  const std::string immutable = "public, max-age=31536000, immutable";
+  BOOST_TEST(HeaderOf(t.Get("/web/vendor/zxing-wasm/reader/zxing_reader.wasm"),
+                      "Cache-Control") == immutable);
+  BOOST_TEST(HeaderOf(t.Get("/web/js/app.0123abcd.js"), "Cache-Control") == immutable);
+  BOOST_TEST(HeaderOf(t.Get("/web/js/app.js"), "Cache-Control") == "no-cache");
+  BOOST_TEST(HeaderOf(t.Get("/web/app.css"), "Cache-Control") == "no-cache");
+  BOOST_TEST(api::StaticCacheControl("vendor/x/index.html") == "no-cache");
+  BOOST_TEST(api::StaticCacheControl("js/a.b.js") == "no-cache");
+}
+
+BOOST_AUTO_TEST_CASE(traversal_in_every_spelling_is_not_found) {
+  WebTree t;
+  BOOST_REQUIRE(t.Get("/web/app.css").status == 200);  // the tree itself is served
+  const std::string attempts[] = {
+      "/web/../secret.txt",
+      "/web/js/../../secret.txt",
+      "/web/%2e%2e/secret.txt",
+      "/web/%2E%2E/secret.txt",
+      "/web/js/%2e%2e/%2e%2e/secret.txt",
+      "/web/%2e%2e%2fsecret.txt",
+      "/web/js%2f..%2f..%2fsecret.txt",
+      "/web/%2fetc%2fpasswd",
+      "/web/js%5c..%5c..%5csecret.txt",
+      "/web/./app.css",
+      "/web/%2e/app.css",
+      "/web//app.css",
+      "/web/app.css%00.png",
+      "/web/escape.txt",      // symlink to a file outside the root
+      "/web/up/secret.txt",   // symlink to a folder outside the root
+      "/web/up/root/app.css", // ...even when it leads back inside
+      "/web/missing.js",
+      "/web/a/b/c/d/e.js",    // deeper than the routes go
+  };
+  for (const std::string& target : attempts) {
+    auto r = t.Get(target);
+    BOOST_TEST(r.status == 404, target << " -> " << r.status);
+    BOOST_TEST(r.body.find("TOP SECRET") == std::string::npos, target);
+  }
+  // A malformed escape is a 400 from the router, never a file.
+  BOOST_TEST(t.Get("/web/%zz").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_symlink_inside_the_root_is_followed) {
+  WebTree t;
+  auto r = t.Get("/web/inside.css");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.body == "body{}");
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_root_serves_nothing) {
+  http::Router router;
+  api::StaticRoutes(router, "/nonexistent/cradle-web-root");
+  http::Request req;
+  req.method = "GET";
+  req.target = req.path = "/web/";
+  BOOST_TEST(router.Dispatch(req).first.status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_pages_are_the_default_root) {
+  BOOST_TEST(api::DefaultWebRoot() == std::string(CRADLE_SOURCE_DIR) + "/web");
+  http::Router router;
+  api::StaticRoutes(router, api::DefaultWebRoot());
+  http::Request req;
+  req.method = "GET";
+  req.target = req.path = "/web/";
+  auto r = router.Dispatch(req).first;
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.body.find("<html") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_static_route_is_in_the_openapi_document) {
+  http::Router router;
+  api::StaticRoutes(router, "/tmp");
+  const auto routes = router.Routes();
+  BOOST_TEST(routes.size() == api::StaticRouteTemplates().size());
+  const std::string& yaml = api::OpenApiYaml();
+  for (const auto& [method, path] : routes) {
+    BOOST_TEST(method == "GET");
+    BOOST_TEST(yaml.find("\n  " + path + ":\n    get:") != std::string::npos, path);
+  }
+}
+
+}  // namespace
+}  // namespace cradle::testing
