@@ -23,6 +23,7 @@
 #include "server/http/metrics.h"
 #include "server/http/rate_limiter.h"
 #include "server/http/server.h"
+#include "server/notify.h"
 #include "server/pki/certs.h"
 #include "server/pki/secrets.h"
 #include "server/pki/signing_keys.h"
@@ -161,7 +162,9 @@ int Serve(const Config& cfg) {
             << "/  (CA certificate: " << certs << "/ca.crt, admin token: " << admin_path
             << ", catalogue edition " << catalogue->edition() << ")\n";
   std::cout << "READY https://" << cfg.listen_host << ":" << server->port() << std::endl;
+  NotifySystemd("READY=1");
   server->RunUntilSignal();
+  NotifySystemd("STOPPING=1");
   if (Status s = (*db)->Checkpoint(); !s.ok()) std::cerr << "cradle-server: " << s.ToString() << "\n";
   db->reset();
   std::cerr << "cradle-server: stopped cleanly\n";

@@ -99,7 +99,8 @@ inline std::vector<IssuedManifest> IssueManifests(net::HttpsClient& c, const std
   auto r = MustSend(c, "POST", "/api/v1/manifests", Bearer(token), IssueJson(producer, count));
   BOOST_REQUIRE_MESSAGE(r.status == 201, r.body);
   std::vector<IssuedManifest> out;
-  for (const auto& m : ParseJson(r.body).at("manifests").as_array()) {
+  const boost::json::value body = ParseJson(r.body);  // outlives the loop
+  for (const auto& m : body.at("manifests").as_array()) {
     out.push_back({std::string(m.at("id").as_string()), std::string(m.at("token").as_string())});
   }
   return out;

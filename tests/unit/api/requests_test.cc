@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(read_issue_request_table) {
       {"{" + base + R"(,"mass_g":1,"produced_on":"2023-02-29"})", {"produced_on", "INVALID_DATE"}},
       {"{" + base + R"(,"mass_g":1,"destination":"a b"})", {"destination", "INVALID_ID"}},
       {"{" + base + R"(,"mass_g":1,"extra":1})", {"extra", "UNKNOWN_FIELD"}},
-      {R"({"producer":"$A","waste_code":"900-999-49","packaging":"DR","mass_g":1})",
+      {R"({"producer":"$A","waste_code":"900-123-49","packaging":"DR","mass_g":1})",
        {"waste_code", "UNKNOWN_WASTE_CODE"}},
       {R"({"producer":"$A","waste_code":"900-041-43","packaging":"DR","mass_g":1})",
        {"waste_code", "INVALID_WASTE_CODE"}},
