@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "core/clock.h"
 #include "core/uscc.h"
 #include "core/uuid.h"
 #include "tests/blackbox/server_process.h"
