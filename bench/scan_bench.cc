@@ -1,6 +1,7 @@
 // scan_bench: load generator for POST /api/v1/scans over keep-alive HTTPS. Not a test.
 //
-//   scan_bench [--port N --data DIR]   (default: starts its own cradle-server in a temp dir)
+//   scan_bench [--port N --data DIR] [--handler-threads N]
+//   (default: starts its own cradle-server in a temp dir, with its default handler threads)
 //
 // Phases, each printed as name=value lines:
 //   batch100_*  16 connections sending batches of 100 pickup scans
@@ -236,13 +237,18 @@ int main(int argc, char** argv) {
   using namespace cradle;
   bench::Target t;
   std::unique_ptr<testing::ServerProcess> server;
+  std::vector<std::string> server_args;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--port") == 0) t.port = static_cast<uint16_t>(std::atoi(argv[i + 1]));
     if (std::strcmp(argv[i], "--data") == 0) t.data_dir = argv[i + 1];
+    if (std::strcmp(argv[i], "--handler-threads") == 0) {
+      server_args = {"--handler-threads", argv[i + 1]};
+      std::printf("handler_threads=%s\n", argv[i + 1]);
+    }
   }
   if (t.port == 0) {
     server = std::make_unique<testing::ServerProcess>();
-    Status s = server->Start();
+    Status s = server->Start(server_args);
     if (!s.ok()) {
       std::cerr << "scan_bench: " << s.ToString() << "\n";
       return 1;

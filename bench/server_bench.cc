@@ -1,11 +1,11 @@
 // server_bench: the issue-3 figures against the real cradle-server. Not a test.
 //
-//   server_bench [--quick]
+//   server_bench [--quick] [--handler-threads N]
 //
 // Prints name=value lines:
 //   ed25519_sign_per_s          bare signing rate of one thread, in this process (the reference)
-//   issue_manifests_per_s       manifests issued via POST /api/v1/manifests (count=100), 4 connections
-//   issue_vs_sign_pct           the two above as a percentage
+//   issue_manifests_per_s       manifests issued via POST /api/v1/manifests (count=100), 4
+//   connections issue_vs_sign_pct           the two above as a percentage
 //   get_manifest_p50_ms/p99_ms  GET /api/v1/manifests/{id} at 64 keep-alive connections
 //   get_manifest_per_s
 //   server_rss_mb_after_N       the server's resident memory after issuing N manifests
@@ -34,7 +34,9 @@ using Clock = std::chrono::steady_clock;
 using cradle::testing::Bearer;
 using cradle::testing::ServerProcess;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 double SignRate(double seconds) {
   auto key = cradle::SigningKey::Generate();
@@ -64,12 +66,20 @@ std::string Uscc(const char* body17) { return std::string(body17) + cradle::Uscc
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false;
+  std::vector<std::string> server_args;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    if (std::strcmp(argv[i], "--handler-threads") == 0 && i + 1 < argc) {
+      server_args = {"--handler-threads", argv[++i]};
+      std::printf("handler_threads=%s\n", argv[i]);
+    }
+  }
   const double phase_s = quick ? 3 : 10;
   const int rss_manifests = quick ? 20000 : 100000;
 
   ServerProcess server;
-  if (auto s = server.Start(); !s.ok()) {
+  if (auto s = server.Start(server_args); !s.ok()) {
     std::cerr << s.ToString() << "\n";
     return 1;
   }
@@ -82,7 +92,8 @@ int main(int argc, char** argv) {
     char body[18];
     std::snprintf(body, sizeof body, "91331000BEN%06d", i + 1);
     producers.push_back(Uscc(body));
-    json::object org{{"uscc", producers.back()}, {"name", "bench"}, {"roles", json::array{"producer"}}};
+    json::object org{
+        {"uscc", producers.back()}, {"name", "bench"}, {"roles", json::array{"producer"}}};
     auto r = admin.Post("/api/v1/orgs", json::serialize(org), admin_h);
     auto t = admin.Post("/api/v1/orgs/" + producers.back() + "/tokens", R"({"role":"producer"})",
                         admin_h);
@@ -96,7 +107,8 @@ int main(int argc, char** argv) {
   const double sign_rate = SignRate(phase_s / 2);
   std::printf("ed25519_sign_per_s=%.0f\n", sign_rate);
 
-  // Issue: each connection issues count=100 for its producer, cycling days so serials never run out.
+  // Issue: each connection issues count=100 for its producer, cycling days so serials never run
+  // out.
   std::atomic<long> issued{0};
   std::vector<int> next_day(kIssuers, 0);  // per producer, so later phases start on fresh days
   std::vector<std::string> sample_ids;
@@ -111,9 +123,12 @@ int main(int argc, char** argv) {
         char date[48];
         std::snprintf(date, sizeof date, "20%02d-%02d-%02d", 10 + day / 336, day / 28 % 12 + 1,
                       day % 28 + 1);
-        json::object body{{"producer", producers[who]}, {"waste_code", "772-002-18"},
-                          {"mass_g", 1250000},          {"packaging", "TB"},
-                          {"count", 100},               {"produced_on", date}};
+        json::object body{{"producer", producers[who]},
+                          {"waste_code", "772-002-18"},
+                          {"mass_g", 1250000},
+                          {"packaging", "TB"},
+                          {"count", 100},
+                          {"produced_on", date}};
         auto r = c.Post("/api/v1/manifests", json::serialize(body), h);
         if (!r.ok() || r->status != 201) {
           std::cerr << "issue failed: " << (r.ok() ? r->body : r.status().ToString()) << "\n";

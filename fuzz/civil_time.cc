@@ -4,7 +4,7 @@
 // Properties: an accepted date is a valid date that formats back to the very input text (the
 // shapes are fixed-width); an accepted RFC 3339 instant formats (at its own offset, or UTC) to
 // a text that parses back to the same instant; an accepted offset formats back to itself
-// (except "Z", which is +00:00); errors carry the documented codes.
+// (except "Z" and "-00:00", which are +00:00); errors carry the documented codes.
 #include <cstdint>
 #include <string>
 
@@ -45,7 +45,10 @@ void CheckOffset(std::string_view input) {
   }
   FUZZ_CHECK(*off > -24 * 60 && *off < 24 * 60, Printable(input));
   const std::string text = cradle::FormatUtcOffset(*off);
-  if (input != "Z" && input != "z") FUZZ_CHECK(text == input, Printable(input) + " -> " + text);
+  // "Z" and RFC 3339's "-00:00" (UTC, local offset unknown) both mean +00:00.
+  if (input != "Z" && input != "z" && input != "-00:00") {
+    FUZZ_CHECK(text == input, Printable(input) + " -> " + text);
+  }
 }
 
 void CheckInstant(std::string_view input) {
@@ -59,7 +62,12 @@ void CheckInstant(std::string_view input) {
   if (input.size() >= 6) {
     if (auto o = cradle::ParseUtcOffset(input.substr(input.size() - 6)); o.ok()) offset = *o;
   }
+  // At UTC only inside years 1..9999: "0001-01-01T00:00:00+08:00" is year 0 in UTC, which
+  // no RFC 3339 parser of cradle's accepts (see README, findings).
+  const int64_t first = cradle::StartOfLocalDay({1, 1, 1}, 0);
+  const int64_t end = cradle::StartOfLocalDay({9999, 12, 31}, 0) + cradle::kMicrosPerDay;
   for (int at : {offset, 0}) {
+    if (at == 0 && (*t < first || *t >= end)) continue;
     const std::string text = cradle::FormatRfc3339(*t, at);
     auto back = cradle::ParseRfc3339(text);
     FUZZ_CHECK(back.ok() && *back == *t, Printable(input) + " -> " + text);

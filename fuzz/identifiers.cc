@@ -61,7 +61,7 @@ void CheckWasteCode(std::string_view input) {
 void CheckDigitalId(std::string_view input) {
   auto id = cradle::SplitDigitalId(input);
   if (!id.ok()) {
-    const std::string& code = id.status().code();
+    const std::string code = id.status().code();
     FUZZ_CHECK(code == "MALFORMED" || code == "INVALID_FIELD", id.status().ToString());
     return;
   }

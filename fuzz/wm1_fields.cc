@@ -1,7 +1,7 @@
 // Fuzz target: the issuing side of WM1. Arbitrary token fields are validated; whatever
-// ValidateTokenFields accepts is signed with the vector key K1 and must then parse and verify
-// to exactly the same fields (an issuer never prints a label its own scanners refuse), and a
-// token with one signature character changed must not verify.
+// ValidateTokenFields accepts is signed with the vector key K1 (trusted under the fields' kid) and
+// must then parse and verify to exactly the same fields (an issuer never prints a label its own
+// scanners refuse), and a token with one signature character changed must not verify.
 //
 // Input layout: kid '/' uscc '/' waste-code '/' yyyy '/' mm '/' dd '/' serial '/' mass '/' pack
 // (numbers in decimal; a missing or non-numeric number reads as 0).
@@ -19,19 +19,16 @@ namespace {
 using cradle::fuzz::Printable;
 
 const cradle::SigningKey& K1() {
-  static const cradle::SigningKey key =
-      *cradle::SigningKey::FromSeed(
-          *cradle::HexDecode("0761a41b52d375a2aecdac4b379d496fd81c6fb0d5106cd5401805c64b2b864b"));
+  static const cradle::SigningKey key = *cradle::SigningKey::FromSeed(
+      *cradle::HexDecode("0761a41b52d375a2aecdac4b379d496fd81c6fb0d5106cd5401805c64b2b864b"));
   return key;
 }
 
-const cradle::KeySet& Keys() {
-  static const cradle::KeySet keys = [] {
-    cradle::KeySet set;
-    if (!set.AddRaw("K1", K1().PublicKey()).ok()) std::abort();
-    return set;
-  }();
-  return keys;
+// K1's public key under the fields' own kid (any valid kid may name a key).
+cradle::KeySet KeysFor(const std::string& kid) {
+  cradle::KeySet set;
+  FUZZ_CHECK(set.AddRaw(kid, K1().PublicKey()).ok(), Printable(kid));
+  return set;
 }
 
 std::vector<std::string_view> Split(std::string_view text, size_t max_parts) {
@@ -78,13 +75,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parsed = cradle::ParseToken(token);
   FUZZ_CHECK(parsed.ok(), Printable(token) + ": " + parsed.status().ToString());
   FUZZ_CHECK(parsed->fields == f, Printable(input) + " -> " + Printable(token));
-  auto verified = cradle::VerifyToken(token, Keys());
-  FUZZ_CHECK(verified.ok() && *verified == f, Printable(token) + ": " + verified.status().ToString());
+  const cradle::KeySet keys = KeysFor(f.kid);
+  auto verified = cradle::VerifyToken(token, keys);
+  FUZZ_CHECK(verified.ok() && *verified == f,
+             Printable(token) + ": " + verified.status().ToString());
 
   // Altering the last signature character (to another base45 character) must break it.
   std::string forged = token;
   forged.back() = forged.back() == '0' ? '1' : '0';
-  cradle::VerifyOutcome outcome = cradle::Verify(forged, Keys());
+  cradle::VerifyOutcome outcome = cradle::Verify(forged, keys);
   FUZZ_CHECK(!outcome.valid(), Printable(forged));
   return 0;
 }

@@ -38,8 +38,8 @@ const cradle::KeySet& TrustedKeys() {
 }
 
 bool IsVerifyCode(const std::string& code) {
-  return code.empty() || code == "MALFORMED" || code == "INVALID_FIELD" ||
-         code == "UNKNOWN_KEY" || code == "BAD_SIGNATURE";
+  return code.empty() || code == "MALFORMED" || code == "INVALID_FIELD" || code == "UNKNOWN_KEY" ||
+         code == "BAD_SIGNATURE";
 }
 
 void CheckParsed(std::string_view token, const cradle::ParsedToken& parsed) {

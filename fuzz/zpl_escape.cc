@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string out = cradle::labels::internal::ZplHexEscape(input);
   std::string back;
   bool plain = true;
-  for (unsigned char c : input) plain = plain && c >= 0x20 && c <= 0x7E && c != '_' && c != '^' && c != '~';
+  for (unsigned char c : input)
+    plain = plain && c >= 0x20 && c <= 0x7E && c != '_' && c != '^' && c != '~';
   for (size_t i = 0; i < out.size(); ++i) {
     const char c = out[i];
     FUZZ_CHECK(c >= 0x20 && c <= 0x7E && c != '^' && c != '~', Printable(out));

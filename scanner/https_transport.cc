@@ -72,7 +72,12 @@ Result<HttpAnswer> HttpsTransport::Send(const std::string& method, const std::st
                                         const std::string& body) {
   std::map<std::string, std::string> headers = {{"Accept", "application/json"}};
   Result<net::ClientResponse> response = client_.Send(method, target, headers, body);
-  if (!response.ok()) return Status("NETWORK", response.status().message());
+  if (!response.ok()) {
+    // A certificate, key or CA file that does not load is the device's setup, not the network:
+    // no retry can help, so it keeps its own code.
+    if (response.status().code() == "TLS_CONFIG") return response.status();
+    return Status("NETWORK", response.status().message());
+  }
   HttpAnswer answer;
   answer.status = response->status;
   answer.body = std::move(response->body);

@@ -110,6 +110,23 @@ Result<GreyImage> LoadImageFile(const std::string& path) {
   return image;
 }
 
+namespace {
+
+std::vector<std::string> ReadWith(const ZXing::ImageView& view, ZXing::Binarizer binarizer) {
+  ZXing::DecodeHints hints;
+  hints.setFormats(ZXing::BarcodeFormat::QRCode);
+  hints.setTryRotate(true);
+  hints.setTryHarder(true);
+  hints.setBinarizer(binarizer);
+  std::vector<std::string> texts;
+  for (const ZXing::Result& result : ZXing::ReadBarcodes(view, hints)) {
+    if (result.isValid()) texts.push_back(result.text());
+  }
+  return texts;
+}
+
+}  // namespace
+
 std::vector<std::string> ReadQrCodes(const GreyImage& image) {
   std::vector<std::string> texts;
   if (image.width <= 0 || image.height <= 0 ||
@@ -117,13 +134,10 @@ std::vector<std::string> ReadQrCodes(const GreyImage& image) {
     return texts;
   }
   ZXing::ImageView view(image.pixels.data(), image.width, image.height, ZXing::ImageFormat::Lum);
-  ZXing::DecodeHints hints;
-  hints.setFormats(ZXing::BarcodeFormat::QRCode);
-  hints.setTryRotate(true);
-  hints.setTryHarder(true);
-  for (const ZXing::Result& result : ZXing::ReadBarcodes(view, hints)) {
-    if (result.isValid()) texts.push_back(result.text());
-  }
+  texts = ReadWith(view, ZXing::Binarizer::LocalAverage);
+  // The local-average threshold loses small modules smeared by JPEG compression (a label a
+  // metre away); one threshold for the whole, evenly lit label still reads them.
+  if (texts.empty()) texts = ReadWith(view, ZXing::Binarizer::GlobalHistogram);
   return texts;
 }
 

@@ -1,6 +1,7 @@
 // QR codes from photos of labels: PNG (libpng) and JPEG (libjpeg) files are loaded as 8-bit
 // luminance and handed to zxing-cpp 1.4 (QR only, try rotate, try harder), so a skewed or
-// sideways photo still reads.
+// sideways photo still reads; when that finds nothing, once more with a whole-image threshold
+// (small modules blurred by JPEG compression).
 //
 // Errors are values: IO_ERROR when the file cannot be read, UNSUPPORTED_IMAGE for a format other
 // than PNG or JPEG (recognised by its first bytes, not its name), BAD_IMAGE for a corrupt one.

@@ -30,11 +30,23 @@ bool LineReader::LooksLikeMass(std::string_view line) {
   return (c >= '0' && c <= '9') || c == '.';
 }
 
+void LineReader::Feed(std::string_view raw, const EventHandler& on_event) {
+  // Scanners end a read with CR, LF or CRLF depending on their setup, and a reader that splits
+  // only at LF hands over "TOKEN1\rTOKEN2\r": every CR or LF ends a line here. Each event is
+  // handled before the next line is read, so a Refuse() applies to the right token.
+  while (!raw.empty()) {
+    const size_t end = raw.find_first_of("\r\n");
+    const std::string_view line = raw.substr(0, end);
+    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
+    if (IsBlank(line)) continue;
+    on_event(LooksLikeMass(line) ? OnMass(line) : OnToken(std::string(line)));
+  }
+}
+
 std::vector<LineEvent> LineReader::Feed(std::string_view raw) {
-  std::string_view line = StripCrLf(raw);
-  if (IsBlank(line)) return {};
-  if (LooksLikeMass(line)) return {OnMass(line)};
-  return {OnToken(std::string(line))};
+  std::vector<LineEvent> events;
+  Feed(raw, [&](const LineEvent& e) { events.push_back(e); });
+  return events;
 }
 
 LineEvent LineReader::OnToken(std::string token) {
@@ -98,10 +110,12 @@ std::vector<LineEvent> LineReader::Finish() {
   return events;
 }
 
-void LineReader::Refuse() {
+void LineReader::Refuse(std::string_view token) {
   if (mass_required_) {
-    if (!waiting_.empty()) waiting_.pop_back();
-  } else {
+    // The newest occurrence: one Feed may have read several tokens.
+    auto it = std::find(waiting_.rbegin(), waiting_.rend(), token);
+    if (it != waiting_.rend()) waiting_.erase(std::next(it).base());
+  } else if (last_ && *last_ == token) {
     last_.reset();
   }
 }

@@ -1,10 +1,11 @@
 // The keyboard-wedge reader: a handheld scanner "types" each QR code as one line, and a scale or
 // the operator may type the measured mass on the next line ("1251.5" or "1251.5 kg"). This is a
 // pure state machine: feed it lines, act on the events it returns. It never verifies a token;
-// the caller does, and calls Refuse() when it turned the token down.
+// the caller does, and calls Refuse(token) when it turned the token down.
 //
 // Line rules:
-//   - only CR/LF are stripped; spaces inside a token are kept (base45 has them);
+//   - CR, LF and CRLF all end a line (scanners differ), so one Feed may yield several events;
+//     spaces inside a token are kept (base45 has them);
 //   - a blank line is ignored;
 //   - a line whose first non-space character is a digit or '.' is a mass line (core's
 //     ParseMass: kilograms by default); anything else is a token (the verifier says whether it
@@ -21,6 +22,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,11 +53,16 @@ class LineReader {
  public:
   explicit LineReader(bool mass_required) : mass_required_(mass_required) {}
 
-  std::vector<LineEvent> Feed(std::string_view line);
+  using EventHandler = std::function<void(const LineEvent&)>;
+  // Reads `chunk` (one or more lines) and calls `on_event` for each event in order, before
+  // reading the next line: a Refuse() inside the handler applies to that event's token.
+  void Feed(std::string_view chunk, const EventHandler& on_event);
+  // The events of `chunk`, for callers that refuse nothing (tests, single lines).
+  std::vector<LineEvent> Feed(std::string_view chunk);
   // End of input.
   std::vector<LineEvent> Finish();
-  // The caller turned down the token of the last kToken event: it waits for no mass.
-  void Refuse();
+  // The caller turned down `token` (of a kToken event): it waits for no mass.
+  void Refuse(std::string_view token);
 
   // Tokens waiting for their mass, oldest first.
   const std::deque<std::string>& waiting() const { return waiting_; }

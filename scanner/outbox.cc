@@ -76,6 +76,8 @@ Status Outbox::Prepare() {
        "DELETE FROM seen WHERE (manifest_id, kind) = "
        "(SELECT manifest_id, kind FROM outbox WHERE event_id = ?1)"},
       {&insert_revoked_, "INSERT OR IGNORE INTO revoked(manifest_id, voided_at) VALUES(?1, ?2)"},
+      {&find_revoked_, "SELECT 1 FROM revoked WHERE manifest_id = ?1"},
+      {&find_seen_, "SELECT 1 FROM seen WHERE manifest_id = ?1 AND kind = ?2"},
   };
   for (const Item& item : items) {
     auto stmt = db_->Prepare(item.sql);
@@ -114,9 +116,9 @@ Status Outbox::AddRevocations(const std::vector<Revocation>& items, const std::s
 }
 
 Result<bool> Outbox::IsRevoked(const std::string& manifest_id) {
-  auto stmt = db_->Prepare("SELECT 1 FROM revoked WHERE manifest_id = ?1");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, manifest_id).Step();
+  Result<bool> row = find_revoked_.Bind(1, manifest_id).Step();
+  find_revoked_.Reset();  // ends the read, so no snapshot is held between scans
+  return row;
 }
 
 Result<int64_t> Outbox::RevokedCount() {
@@ -128,9 +130,9 @@ Result<int64_t> Outbox::RevokedCount() {
 }
 
 Result<bool> Outbox::WasScanned(const std::string& manifest_id, ScanKind kind) {
-  auto stmt = db_->Prepare("SELECT 1 FROM seen WHERE manifest_id = ?1 AND kind = ?2");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, manifest_id).Bind(2, KindName(kind)).Step();
+  Result<bool> row = find_seen_.Bind(1, manifest_id).Bind(2, KindName(kind)).Step();
+  find_seen_.Reset();
+  return row;
 }
 
 Status Outbox::InsertOne(const ScanRecord& scan) {

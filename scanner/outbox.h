@@ -117,6 +117,8 @@ class Outbox {
   Statement set_parked_;
   Statement unsee_;
   Statement insert_revoked_;
+  Statement find_revoked_;  // prepared once: the verifier asks for every token read
+  Statement find_seen_;
 };
 
 }  // namespace cradle::scan

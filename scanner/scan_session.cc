@@ -51,7 +51,7 @@ ScanSession::ScanSession(ScanContext context, const KeySet& keys, Outbox& outbox
       reader_(MassRequired(context_.kind)) {}
 
 void ScanSession::OnLine(std::string_view line) {
-  for (const LineEvent& event : reader_.Feed(line)) Handle(event);
+  reader_.Feed(line, [this](const LineEvent& event) { Handle(event); });
 }
 
 void ScanSession::End() {
@@ -108,11 +108,11 @@ void ScanSession::OnNewToken(const LineEvent& event) {
   last_event_id_.clear();
   Verdict verdict = verifier_.Check(event.token, context_.kind);
   if (!verdict.accepted()) {
-    reader_.Refuse();
+    reader_.Refuse(event.token);
     return Reject(verdict);
   }
   if (!MassRequired(context_.kind)) {
-    if (!Accept(event.token, std::nullopt)) reader_.Refuse();
+    if (!Accept(event.token, std::nullopt)) reader_.Refuse(event.token);
     return;
   }
   if (event.waiting > 0) {

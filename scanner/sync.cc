@@ -158,6 +158,8 @@ Result<HttpAnswer> Syncer::SendWithRetry(const std::string& method, const std::s
   std::string last_failure;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     Result<HttpAnswer> answer = transport_.Send(method, target, body);
+    // Only network failures are worth another try (a TLS_CONFIG error never heals itself).
+    if (!answer.ok() && answer.status().code() != "NETWORK") return answer.status();
     std::string retry_after;
     if (answer.ok() && !Retryable(answer->status)) return answer;
     if (answer.ok()) {

@@ -41,7 +41,8 @@ struct HttpAnswer {
 class Transport {
  public:
   virtual ~Transport() = default;
-  // One request; a network or TLS failure is code NETWORK. An HTTP error is an answer.
+  // One request; a network or TLS failure is code NETWORK (retried), a local certificate, key
+  // or CA file that does not load is TLS_CONFIG (not retried). An HTTP error is an answer.
   virtual Result<HttpAnswer> Send(const std::string& method, const std::string& target,
                                   const std::string& body) = 0;
 };

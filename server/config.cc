@@ -144,7 +144,7 @@ const std::vector<Setting>& Settings() {
        Text(&Config::client_ca)},
       {"io-threads", "2", "threads running the network event loop",
        Int(&Config::io_threads, 1, 256)},
-      {"handler-threads", "4", "threads running request handlers and storage",
+      {"handler-threads", "64", "threads running request handlers and storage",
        Int(&Config::handler_threads, 1, 1024)},
       {"max-body-bytes", "1048576", "largest request body accepted (413 above)",
        Int64(&Config::max_body_bytes, 1, int64_t{1} << 30)},
@@ -176,6 +176,8 @@ const std::vector<Setting>& Settings() {
       {"unreceived-working-days", "5",
        "working days after dispatch before an unreceived load is flagged",
        Int(&Config::unreceived_working_days, 1, 365)},
+      {"rules-interval-s", "600", "seconds between runs of the case rules (uncollected, ...)",
+       Int(&Config::rules_interval_s, 1, 86400)},
   };
   return kSettings;
 }

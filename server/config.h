@@ -36,7 +36,7 @@ struct Config {
   std::string tls_key;    // default <data>/certs/server.key
   std::string client_ca;  // default <data>/certs/ca.crt
   int io_threads = 2;
-  int handler_threads = 4;
+  int handler_threads = 64;
   int64_t max_body_bytes = 1 << 20;
   int64_t max_header_bytes = 16 << 10;
   int read_timeout_s = 30;
@@ -53,6 +53,7 @@ struct Config {
   int clock_skew_max_s = 600;
   int uncollected_days = 30;
   int unreceived_working_days = 5;
+  int rules_interval_s = 600;  // how often the server runs the case rules
 
   std::vector<std::string> args;  // positional words, e.g. DEVICE_ID OUT_DIR
   bool help = false;              // --help was given

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -17,7 +18,6 @@
 
 #include "core/clock.h"
 #include "server/api/api.h"
-#include "server/api/static_routes.h"
 #include "server/config.h"
 #include "server/http/access_log.h"
 #include "server/http/metrics.h"
@@ -30,6 +30,7 @@
 #include "server/service/catalogue_source.h"
 #include "server/service/demo.h"
 #include "server/service/parties.h"
+#include "server/service/scheduler.h"
 #include "server/store/database.h"
 
 extern char** environ;
@@ -94,6 +95,8 @@ int Serve(const Config& cfg) {
   ctx.settings.tz_offset_minutes = cfg.time_zone_offset_minutes;
   ctx.settings.weight_tolerance_pct = cfg.weight_tolerance_pct;
   ctx.settings.clock_skew_max_s = cfg.clock_skew_max_s;
+  ctx.settings.uncollected_days = cfg.uncollected_days;
+  ctx.settings.unreceived_working_days = cfg.unreceived_working_days;
 
   auto admin = service::BootstrapAdminToken(ctx);
   if (!admin.ok()) return Fail(admin.status().ToString());
@@ -133,10 +136,10 @@ int Serve(const Config& cfg) {
   http::RateLimiter auth_failures(auth_limit);
 
   std::unique_ptr<http::Server> server;
-  api::Deps deps{ctx, metrics, auth_failures, [&server] { return server && server->draining(); }};
+  api::Deps deps{ctx, metrics, auth_failures, [&server] { return server && server->draining(); },
+                 cfg.web_root};
   http::Router router;
   api::RegisterRoutes(router, deps);
-  api::StaticRoutes(router, cfg.web_root.empty() ? api::DefaultWebRoot() : cfg.web_root);
 
   http::ServerOptions opts;
   opts.address = cfg.listen_host;
@@ -155,6 +158,7 @@ int Serve(const Config& cfg) {
   opts.rate_limit.burst = cfg.rate_limit_burst;
   opts.access_log = log.get();
   opts.metrics = &metrics;
+  opts.handle_signals = true;
   server = std::make_unique<http::Server>(opts, std::move(router));
   if (Status s = server->Start(); !s.ok()) return Fail(s.message());
 
@@ -163,7 +167,14 @@ int Serve(const Config& cfg) {
             << ", catalogue edition " << catalogue->edition() << ")\n";
   std::cout << "READY https://" << cfg.listen_host << ":" << server->port() << std::endl;
   NotifySystemd("READY=1");
+  service::RulesScheduler rules(ctx, std::chrono::seconds(cfg.rules_interval_s),
+                                [](const Status& s) {
+                                  std::cerr << "cradle-server: rules run failed: " << s.ToString()
+                                            << "\n";
+                                });
+  rules.Start();
   server->RunUntilSignal();
+  rules.Stop();
   NotifySystemd("STOPPING=1");
   if (Status s = (*db)->Checkpoint(); !s.ok()) std::cerr << "cradle-server: " << s.ToString() << "\n";
   db->reset();

@@ -26,8 +26,12 @@ struct Deps {
   // Throttles failed authentication per client address (brute force of tokens).
   http::RateLimiter& auth_failures;
   std::function<bool()> draining = [] { return false; };
+  // Where the web pages are served from (/web/); empty = the source tree's web/.
+  std::string web_root;
 };
 
+// Every route the server has: the API, operations and the web pages. main and the OpenAPI test
+// both call this, so the document is checked against exactly what is served.
 void RegisterRoutes(http::Router& router, Deps& deps);
 
 // The OpenAPI 3.1 document served at /openapi.yaml (embedded at build time).

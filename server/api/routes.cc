@@ -7,6 +7,8 @@
 #include "core/waste_code.h"
 #include "server/api/api.h"
 #include "server/api/json_io.h"
+#include "server/api/recon_routes.h"
+#include "server/api/static_routes.h"
 #include "server/api/render.h"
 #include "server/api/scan_routes.h"
 #include "server/api/requests.h"
@@ -101,6 +103,24 @@ void PartyRoutes(http::Router& router, Deps& d) {
     if (!dev.ok()) return FromStatus(dev.status());
     return JsonResponse(201, boost::json::object{{"device_id", dev->device_id}, {"org", dev->org}});
   }));
+  router.Add("POST", "/api/v1/devices/{id}/revoke",
+             Authed(d, [&d](Request& req, const Principal& p) {
+               Status s = service::RevokeDevice(d.ctx, p, req.Param("id"));
+               if (!s.ok()) return FromStatus(s);
+               return JsonResponse(200, boost::json::object{{"device_id", req.Param("id")},
+                                                            {"revoked", true}});
+             }));
+  router.Add("POST", "/api/v1/tokens/{id}/revoke",
+             Authed(d, [&d](Request& req, const Principal& p) {
+               const std::string id = req.Param("id");
+               bool numeric = !id.empty() && id.size() <= 18;
+               for (char c : id) numeric = numeric && c >= '0' && c <= '9';
+               if (!numeric) return http::Problem(404, "NOT_FOUND", "Not Found", "no token " + id);
+               Status s = service::RevokeToken(d.ctx, p, std::stoll(id));
+               if (!s.ok()) return FromStatus(s);
+               return JsonResponse(200, boost::json::object{{"id", std::stoll(id)},
+                                                            {"revoked", true}});
+             }));
   router.Add("POST", "/api/v1/facilities", Authed(d, [&d](Request& req, const Principal& p) {
     Response problem;
     auto body = ParseJsonObject(req, &problem);
@@ -364,7 +384,9 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   PartyRoutes(router, deps);
   ManifestRoutes(router, deps);
   ScanRoutes(router, deps);
+  ReconRoutes(router, deps);
   OpsRoutes(router, deps);
+  StaticRoutes(router, deps.web_root.empty() ? DefaultWebRoot() : deps.web_root);
 }
 
 }  // namespace cradle::api

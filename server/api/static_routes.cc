@@ -20,9 +20,7 @@ namespace {
 // Files the pages need are small; refusing big ones keeps a stray file from tying up memory.
 constexpr off_t kMaxFileBytes = 16 << 20;
 
-http::Response NotFound() {
-  return http::Problem(404, "NOT_FOUND", "No such page.");
-}
+http::Response NotFound() { return http::Problem(404, "NOT_FOUND", "No such page."); }
 
 http::Response Redirect(const std::string& location) {
   http::Response r;
@@ -111,7 +109,7 @@ http::Response FileResponse(std::string body, const std::string& relative) {
     // The pages load only their own modules; the wasm decoder needs wasm compilation.
     r.Header("Content-Security-Policy",
              "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-             "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+             "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' blob:; "
              "object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
     r.Header("Referrer-Policy", "no-referrer");
   }

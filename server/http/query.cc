@@ -29,6 +29,7 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space
     } else if (c == '+' && plus_as_space) {
       out.push_back(' ');
     } else {
+      if (c == '\0') return std::nullopt;  // a raw NUL smuggles as well as %00
       out.push_back(c);
     }
   }

@@ -10,7 +10,7 @@
 namespace cradle::http {
 
 // Decodes %XX escapes; with `plus_as_space`, '+' becomes ' '. nullopt on a malformed escape
-// ("%4", "%zz") or a decoded NUL byte.
+// ("%4", "%zz") or a NUL byte, decoded or raw.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space);
 
 // Parses "a=1&b=x+y&c" into {a:"1", b:"x y", c:""}; empty pairs are skipped. nullopt when an

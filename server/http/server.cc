@@ -88,6 +88,8 @@ class Server::Impl {
 
   Status Start();
   void RunUntilSignal();
+  // Installs the SIGINT/SIGTERM handlers (once); caller holds stop_mu_.
+  void WatchSignals();
   void Stop();
   void RequestStop();
 
@@ -553,6 +555,9 @@ Status Server::Impl::Start() {
   asio::post(*accept_strand_, [this] { Accept(); });
   for (int i = 0; i < io_threads; ++i) io_threads_.emplace_back([this] { ioc_->run(); });
   started_ = true;
+  // A signal that arrives between Start() and RunUntilSignal() (say systemd stopping the unit
+  // just after READY=1) must drain like any other, not kill the process.
+  if (options_.handle_signals) WatchSignals();
   return Status::Ok();
 }
 
@@ -587,14 +592,19 @@ void Server::Impl::RequestStop() {
   request_cv_.notify_all();
 }
 
+void Server::Impl::WatchSignals() {
+  if (signals_) return;
+  signals_ = std::make_unique<asio::signal_set>(*ioc_, SIGINT, SIGTERM);
+  signals_->async_wait([this](beast::error_code ec, int) {
+    if (!ec) RequestStop();
+  });
+}
+
 void Server::Impl::RunUntilSignal() {
   {
     std::lock_guard<std::mutex> lock(stop_mu_);
     if (!started_ || stopped_) return;
-    signals_ = std::make_unique<asio::signal_set>(*ioc_, SIGINT, SIGTERM);
-    signals_->async_wait([this](beast::error_code ec, int) {
-      if (!ec) RequestStop();
-    });
+    WatchSignals();
   }
   {
     std::unique_lock<std::mutex> lock(request_mu_);

@@ -70,6 +70,9 @@ struct ServerOptions {
   RateLimiterOptions rate_limit;       // for routes with RouteOptions::rate_limited
   AccessLog* access_log = nullptr;     // null = a log on stderr
   MetricsRegistry* metrics = nullptr;  // null = DefaultMetrics()
+  // Install the SIGINT/SIGTERM handlers in Start() rather than in RunUntilSignal(), so a
+  // signal right after start-up drains instead of killing the process (production: true).
+  bool handle_signals = false;
 };
 
 class Server {

@@ -5,6 +5,7 @@
 
 #include "core/uscc.h"
 #include "server/pki/secrets.h"
+#include "server/service/demo_history.h"
 #include "server/service/manifests.h"
 #include "server/service/parties.h"
 
@@ -121,9 +122,11 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
 
   // 20 key producers and 177 small enterprises.
   std::vector<std::string> members;
+  std::vector<std::string> key_producers;
   for (int i = 1; i <= 20; ++i) {
     char name[64];
     std::snprintf(name, sizeof name, "重点产废单位%02d", i);
+    key_producers.push_back(Uscc("KEY", i));
     if (Status s = org(MakeOrg(Uscc("KEY", i), name, {"producer"}, false, "0576-8801" +
                                                                           std::to_string(1000 + i)));
         !s.ok()) {
@@ -167,6 +170,11 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   lab.count = 3;
   lab.destination = "hw-utilisation";
   if (auto r = IssueManifests(ctx, admin, lab, {}, render); !r.ok()) return r.status();
+
+  // Six months of history with planted discrepancies, and the cases they opened.
+  DemoParties parties{regulator, incinerator, collector, landfill_op, utilisation, key_producers,
+                      members};
+  if (Status s = SeedDemoHistory(ctx, parties); !s.ok()) return s;
 
   if (Status s = token(regulator, Role::kRegulator, "regulator"); !s.ok()) return s;
   if (Status s = token(incinerator, Role::kProducer, "incinerator (fly ash)"); !s.ok()) return s;

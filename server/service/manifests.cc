@@ -11,6 +11,7 @@
 #include "server/store/facilities.h"
 #include "server/store/idempotency.h"
 #include "server/store/orgs.h"
+#include "server/store/reconciliation.h"
 
 namespace cradle::service {
 namespace {
@@ -152,6 +153,10 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
     if (Status st = replay(txn, &replayed); !st.ok() || replayed) return st;
     for (const auto& m : issued) {
       if (Status st = store::InsertManifest(txn, m); !st.ok()) return st;
+      // Monthly roll-ups move with the issuance, in the same transaction.
+      if (Status st = store::RollupIssue(txn, m.id, ctx.settings.tz_offset_minutes); !st.ok()) {
+        return st;
+      }
     }
     auto audit =
         store::AppendAudit(txn, p.Actor(), "manifest.issue", issued.front().id, change_text);
@@ -260,7 +265,11 @@ Result<store::Manifest> VoidManifest(const Context& ctx, const Principal& p, con
     e.reason = reason;
     boost::json::object change{{"id", id}, {"reason", reason}};
     e.content_sha256 = store::Sha256Hex(ChangeText(change));
-    if (auto seq = store::InsertEvent(txn, e); !seq.ok()) return seq.status();
+    auto seq = store::InsertEvent(txn, e);
+    if (!seq.ok()) return seq.status();
+    if (Status st = store::RollupEvent(txn, *seq, ctx.settings.tz_offset_minutes); !st.ok()) {
+      return st;
+    }
     auto audit = store::AppendAudit(txn, p.Actor(), "manifest.void", id, ChangeText(change));
     if (!audit.ok()) return audit.status();
     auto updated = store::FindManifest(txn, id);

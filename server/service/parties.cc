@@ -126,6 +126,27 @@ Result<store::Device> CreateDevice(const Context& ctx, const Principal& p,
   return out;
 }
 
+Status RevokeToken(const Context& ctx, const Principal& p, int64_t token_id) {
+  if (!p.Is(Role::kAdmin)) return Forbidden("revoke tokens");
+  return ctx.db.Write([&](store::Txn& txn) -> Status {
+    if (Status st = store::RevokeToken(txn, token_id); !st.ok()) return st;
+    boost::json::object change{{"token_id", token_id}};
+    return store::AppendAudit(txn, p.Actor(), "token.revoke", std::to_string(token_id),
+                              ChangeText(change))
+        .status();
+  });
+}
+
+Status RevokeDevice(const Context& ctx, const Principal& p, const std::string& device_id) {
+  if (!p.Is(Role::kAdmin)) return Forbidden("revoke devices");
+  return ctx.db.Write([&](store::Txn& txn) -> Status {
+    if (Status st = store::RevokeDevice(txn, device_id); !st.ok()) return st;
+    boost::json::object change{{"device_id", device_id}};
+    return store::AppendAudit(txn, p.Actor(), "device.revoke", device_id, ChangeText(change))
+        .status();
+  });
+}
+
 Result<store::Facility> CreateFacility(const Context& ctx, const Principal& p, store::Facility f) {
   if (!p.ReadsAll()) return Forbidden("register facilities");
   store::Facility out;

@@ -36,6 +36,10 @@ Result<IssuedToken> CreateToken(const Context& ctx, const Principal& p, const st
 Result<store::Device> CreateDevice(const Context& ctx, const Principal& p,
                                    const std::string& device_id, const std::string& org);
 
+// Revocation (admin): a revoked token or device authenticates no more; records stay.
+Status RevokeToken(const Context& ctx, const Principal& p, int64_t token_id);
+Status RevokeDevice(const Context& ctx, const Principal& p, const std::string& device_id);
+
 Result<store::Facility> CreateFacility(const Context& ctx, const Principal& p, store::Facility f);
 Result<store::Page<store::Facility>> ListFacilities(const Context& ctx, const Principal& p,
                                                     const std::optional<std::string>& after,

@@ -17,6 +17,7 @@
 #include "server/store/facilities.h"
 #include "server/store/manifests.h"
 #include "server/store/orgs.h"
+#include "server/store/reconciliation.h"
 #include "server/store/scans.h"
 
 namespace cradle::service {
@@ -370,7 +371,12 @@ class BatchWriter {
     e.note = in.note;
     e.content_sha256 = pr.sha;
     if (in.kind == "reject") e.reason = in.note;
-    if (auto seq = store::InsertEvent(txn, e); !seq.ok()) return seq.status();
+    auto seq = store::InsertEvent(txn, e);
+    if (!seq.ok()) return seq.status();
+    // Monthly roll-ups move with the event, in the same transaction.
+    if (Status s = store::RollupEvent(txn, *seq, ctx_.settings.tz_offset_minutes); !s.ok()) {
+      return s;
+    }
     const std::string next = NextStatus(in.kind);
     if (Status s = store::UpdateManifestStatus(txn, m.id, m.status, next); !s.ok()) return s;
     m.status = next;

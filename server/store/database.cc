@@ -64,7 +64,11 @@ Status ConfigureConnection(sqlite3* db, bool writer, int busy_timeout_ms) {
   CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA foreign_keys=ON"));
   if (writer) {
     CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA journal_mode=WAL"));
-    CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA synchronous=FULL"));
+    CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA synchronous=FULL"));  // never weaker
+    // The writer re-reads the hot index pages of every group: a larger page cache (16 MiB, the
+    // default is 2) keeps them; temporary b-trees (ORDER BY, IN lists) stay off the disk.
+    CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA cache_size=-16384"));
+    CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA temp_store=MEMORY"));
   } else {
     CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "PRAGMA query_only=ON"));
   }
@@ -81,19 +85,36 @@ using internal::SqliteError;
 Stmt::Stmt(Stmt&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
       db_(other.db_),
+      in_use_(std::exchange(other.in_use_, nullptr)),
       bind_error_(std::move(other.bind_error_)) {}
 
 Stmt& Stmt::operator=(Stmt&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
+    in_use_ = std::exchange(other.in_use_, nullptr);
     bind_error_ = std::move(other.bind_error_);
   }
   return *this;
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() { Release(); }
+
+void Stmt::Release() {
+  if (stmt_ == nullptr) return;
+  if (in_use_ != nullptr) {
+    // Back to the cache: no open cursor (which would pin a read snapshot) and no stale bindings
+    // leak into the next borrower.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
+    in_use_ = nullptr;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+}
 
 namespace {
 void NoteBind(int rc, sqlite3* db, Status& first_error) {
@@ -165,16 +186,56 @@ std::optional<std::string> Stmt::OptText(int col) const {
   return Text(col);
 }
 
+// ---- StmtCache ----
+
+namespace internal {
+
+namespace {
+Result<sqlite3_stmt*> Compile(sqlite3* db, std::string_view sql, unsigned flags,
+                              StmtCache::Counters* counters) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return SqliteError(db, rc, "prepare");
+  }
+  if (counters != nullptr) counters->prepares.fetch_add(1, std::memory_order_relaxed);
+  return stmt;
+}
+}  // namespace
+
+Result<Stmt> StmtCache::Prepare(sqlite3* db, std::string_view sql) {
+  auto it = entries_.find(sql);
+  if (it != entries_.end() && !it->second.in_use) {
+    if (counters_ != nullptr) counters_->hits.fetch_add(1, std::memory_order_relaxed);
+    it->second.in_use = true;
+    return Stmt(it->second.stmt, db, &it->second.in_use);
+  }
+  if (it != entries_.end() || entries_.size() >= kMaxEntries) {
+    // Busy (nested use of the same SQL) or full: a statement of its own, finalized after use.
+    CRADLE_STORE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Compile(db, sql, 0, counters_));
+    return Stmt(stmt, db, nullptr);
+  }
+  CRADLE_STORE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                                Compile(db, sql, SQLITE_PREPARE_PERSISTENT, counters_));
+  if (stmt == nullptr) return Stmt(nullptr, db, nullptr);  // empty SQL: nothing to cache
+  Entry& entry = entries_.emplace(std::string(sql), Entry{stmt, true}).first->second;
+  return Stmt(stmt, db, &entry.in_use);
+}
+
+void StmtCache::Clear() {
+  for (auto& [sql, entry] : entries_) sqlite3_finalize(entry.stmt);
+  entries_.clear();
+}
+
+}  // namespace internal
+
 // ---- Txn ----
 
 Result<Stmt> Txn::Prepare(std::string_view sql) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    return SqliteError(db_, rc, "prepare");
-  }
-  return Stmt(stmt, db_);
+  if (cache_ != nullptr) return cache_->Prepare(db_, sql);
+  CRADLE_STORE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, internal::Compile(db_, sql, 0, nullptr));
+  return Stmt(stmt, db_, nullptr);
 }
 
 Status Txn::Exec(std::string_view sql) { return ExecRaw(db_, sql); }
@@ -218,15 +279,40 @@ Result<sqlite3*> OpenConnection(const Database::Options& options, bool writer) {
 
 Status StorageUnavailable(const std::string& why) { return Status("STORAGE_UNAVAILABLE", why); }
 
+// Runs one transaction-control statement (BEGIN, SAVEPOINT, COMMIT...) through the connection's
+// cache: they run several times per write, and sqlite3_exec would re-parse them every time.
+Status Control(internal::StmtCache& cache, sqlite3* db, std::string_view sql) {
+  Result<Stmt> stmt = cache.Prepare(db, sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Run();
+}
+
 }  // namespace
+
+// A reader connection and its statement cache; held by one Read() at a time.
+struct ReaderConn {
+  explicit ReaderConn(sqlite3* connection, internal::StmtCache::Counters* counters)
+      : db(connection), cache(counters) {}
+  ~ReaderConn() {
+    cache.Clear();  // statements first: close_v2 would otherwise leave a zombie connection
+    sqlite3_close_v2(db);
+  }
+  ReaderConn(const ReaderConn&) = delete;
+  ReaderConn& operator=(const ReaderConn&) = delete;
+  sqlite3* db;
+  internal::StmtCache cache;
+};
 
 struct Database::Impl {
   Options options;
   const Clock* clock = nullptr;
   int schema_version = 0;
 
+  internal::StmtCache::Counters stmt_counters;
+
   // Writer state: the connection is touched only by the writer thread (and Open/~Database).
   sqlite3* writer = nullptr;
+  internal::StmtCache writer_cache{&stmt_counters};
   std::thread writer_thread;
   std::mutex queue_mu;
   std::condition_variable queue_ready;  // work arrived or stopping
@@ -235,16 +321,17 @@ struct Database::Impl {
   bool stopping = false;
 
   // Readers: a fixed pool; idle ones wait in `idle`.
-  std::vector<sqlite3*> readers;
+  std::vector<std::unique_ptr<ReaderConn>> readers;
   mutable std::mutex reader_mu;
   mutable std::condition_variable reader_free;
-  mutable std::vector<sqlite3*> idle;
+  mutable std::vector<ReaderConn*> idle;
 
   std::atomic<uint64_t> groups_committed{0}, writes_committed{0}, writes_failed{0},
       commit_failures{0}, largest_group{0};
 
   ~Impl() {
-    for (sqlite3* r : readers) sqlite3_close_v2(r);
+    readers.clear();
+    writer_cache.Clear();
     if (writer != nullptr) sqlite3_close_v2(writer);
   }
 
@@ -302,6 +389,7 @@ struct Database::Impl {
   void ReopenWriter() {
     if (writer != nullptr) {
       if (sqlite3_get_autocommit(writer) == 0) ExecRaw(writer, "ROLLBACK");
+      writer_cache.Clear();  // its statements belong to the connection being closed
       sqlite3_close_v2(writer);
       writer = nullptr;
     }
@@ -315,7 +403,7 @@ struct Database::Impl {
       request.done.set_value(StorageUnavailable("writer connection unavailable"));
       return;
     }
-    Txn txn(writer, *clock, /*writable=*/true);
+    Txn txn(writer, *clock, /*writable=*/true, &writer_cache);
     request.done.set_value(CallFn(*request.fn, txn));
   }
 
@@ -329,24 +417,24 @@ struct Database::Impl {
     if (writer == nullptr) {
       lost = true;
       lost_why = StorageUnavailable("writer connection unavailable");
-    } else if (Status s = ExecRaw(writer, "BEGIN IMMEDIATE"); !s.ok()) {
+    } else if (Status s = Control(writer_cache, writer, "BEGIN IMMEDIATE"); !s.ok()) {
       lost = true;
       lost_why = StorageUnavailable(s.message());
     }
     for (size_t i = 0; i < group.size() && !lost; ++i) {
-      if (Status s = ExecRaw(writer, "SAVEPOINT w"); !s.ok()) {
+      if (Status s = Control(writer_cache, writer, "SAVEPOINT w"); !s.ok()) {
         lost = true;
         lost_why = StorageUnavailable(s.message());
         break;
       }
-      Txn txn(writer, *clock, /*writable=*/true);
+      Txn txn(writer, *clock, /*writable=*/true, &writer_cache);
       results[i] = CallFn(*group[i]->fn, txn);
       if (sqlite3_get_autocommit(writer) != 0) {  // SQLite rolled the whole transaction back
         lost = true;
         lost_why = StorageUnavailable("transaction rolled back by SQLite: " + results[i].message());
         break;
       }
-      Status end = results[i].ok() ? ExecRaw(writer, "RELEASE w")
+      Status end = results[i].ok() ? Control(writer_cache, writer, "RELEASE w")
                                    : ExecRaw(writer, "ROLLBACK TO w; RELEASE w");
       if (!end.ok()) {
         lost = true;
@@ -354,7 +442,7 @@ struct Database::Impl {
       }
     }
     if (!lost) {
-      if (Status s = ExecRaw(writer, "COMMIT"); !s.ok()) {
+      if (Status s = Control(writer_cache, writer, "COMMIT"); !s.ok()) {
         lost = true;
         lost_why = StorageUnavailable("commit failed: " + s.message());
       }
@@ -376,15 +464,15 @@ struct Database::Impl {
     }
   }
 
-  sqlite3* AcquireReader() const {
+  ReaderConn* AcquireReader() const {
     std::unique_lock lock(reader_mu);
     reader_free.wait(lock, [&] { return !idle.empty(); });
-    sqlite3* db = idle.back();
+    ReaderConn* db = idle.back();
     idle.pop_back();
     return db;
   }
 
-  void ReleaseReader(sqlite3* db) const {
+  void ReleaseReader(ReaderConn* db) const {
     {
       std::lock_guard lock(reader_mu);
       idle.push_back(db);
@@ -420,9 +508,9 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
   for (int i = 0; i < impl->options.readers; ++i) {
     CRADLE_STORE_ASSIGN_OR_RETURN(sqlite3 * reader,
                                   OpenConnection(impl->options, /*writer=*/false));
-    impl->readers.push_back(reader);
+    impl->readers.push_back(std::make_unique<ReaderConn>(reader, &impl->stmt_counters));
+    impl->idle.push_back(impl->readers.back().get());
   }
-  impl->idle = impl->readers;
   Impl* raw = impl.get();
   impl->writer_thread = std::thread([raw] { raw->WriterLoop(); });
   return std::unique_ptr<Database>(new Database(std::move(impl)));
@@ -438,14 +526,15 @@ Status Database::Write(const std::function<Status(Txn&)>& fn) {
 }
 
 Status Database::Read(const std::function<Status(Txn&)>& fn) const {
-  sqlite3* db = impl_->AcquireReader();
-  Status s = ExecRaw(db, "BEGIN");
+  ReaderConn* conn = impl_->AcquireReader();
+  sqlite3* db = conn->db;
+  Status s = Control(conn->cache, db, "BEGIN");
   if (s.ok()) {
-    Txn txn(db, *impl_->clock, /*writable=*/false);
+    Txn txn(db, *impl_->clock, /*writable=*/false, &conn->cache);
     s = Impl::CallFn(fn, txn);
   }
-  if (sqlite3_get_autocommit(db) == 0) ExecRaw(db, "ROLLBACK");  // read-only: nothing to keep
-  impl_->ReleaseReader(db);
+  if (sqlite3_get_autocommit(db) == 0) Control(conn->cache, db, "ROLLBACK");  // nothing to keep
+  impl_->ReleaseReader(conn);
   return s;
 }
 
@@ -482,7 +571,8 @@ Status Database::Backup(const std::string& dest_path) const {
     sqlite3_close_v2(dest);
     return StorageUnavailable(s.message());
   }
-  sqlite3* src = impl_->AcquireReader();
+  ReaderConn* conn = impl_->AcquireReader();
+  sqlite3* src = conn->db;
   Status result;
   sqlite3_backup* backup = sqlite3_backup_init(dest, "main", src, "main");
   if (backup == nullptr) {
@@ -496,7 +586,7 @@ Status Database::Backup(const std::string& dest_path) const {
       result = StorageUnavailable(std::string("backup: ") + sqlite3_errstr(finish));
     }
   }
-  impl_->ReleaseReader(src);
+  impl_->ReleaseReader(conn);
   sqlite3_close_v2(dest);
   return result;
 }
@@ -508,6 +598,8 @@ Database::Stats Database::stats() const {
   s.writes_failed = impl_->writes_failed.load();
   s.commit_failures = impl_->commit_failures.load();
   s.largest_group = impl_->largest_group.load();
+  s.stmt_cache_hits = impl_->stmt_counters.hits.load();
+  s.stmt_prepares = impl_->stmt_counters.prepares.load();
   std::lock_guard lock(impl_->queue_mu);
   s.queue_depth = impl_->queue.size();
   return s;

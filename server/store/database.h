@@ -10,6 +10,7 @@
 // be called from inside a Write() or Read() callback (the writer would wait on itself).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -29,7 +31,13 @@ namespace cradle::store {
 
 class Env;
 
-// One prepared statement. Owns its sqlite3_stmt (finalized on destruction); move-only.
+namespace internal {
+class StmtCache;
+}  // namespace internal
+
+// One prepared statement; move-only. Either borrowed from its connection's statement cache
+// (returned on destruction: reset and bindings cleared, ready for the next Prepare of the same
+// SQL) or owned outright (finalized on destruction). Callers cannot tell the two apart.
 // Parameter indexes are 1-based and column indexes 0-based, as in SQLite.
 class Stmt {
  public:
@@ -70,21 +78,73 @@ class Stmt {
 
  private:
   friend class Txn;
-  Stmt(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  friend class internal::StmtCache;
+  // `in_use` is the cache slot's busy flag for a borrowed statement, nullptr for an owned one.
+  Stmt(sqlite3_stmt* stmt, sqlite3* db, bool* in_use) : stmt_(stmt), db_(db), in_use_(in_use) {}
+  void Release();  // returns or finalizes stmt_; leaves this empty
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+  bool* in_use_ = nullptr;
   Status bind_error_;  // the first bind failure, reported by Step()
 };
+
+namespace internal {
+
+// Per-connection cache of prepared statements keyed by SQL text (SQLITE_PREPARE_PERSISTENT), so
+// the hot paths do not re-parse and re-plan the same SQL on every call.
+//
+// Ownership: holds its sqlite3_stmt handles and finalizes them in Clear() or on destruction,
+// which must happen before the connection closes. Borrowed Stmts must be gone by then (they live
+// only inside a Write/Read callback). Lifetime: that of its connection.
+// Thread safety: none; used by whichever single thread holds the connection.
+// A statement is lent to one Stmt at a time; a second Prepare of the same SQL while the first
+// is alive (nesting) gets a fresh statement of its own. At most kMaxEntries SQL texts are kept;
+// beyond that, statements are prepared fresh (SQL built from unbounded inputs cannot grow it).
+class StmtCache {
+ public:
+  static constexpr size_t kMaxEntries = 256;
+  // Counters shared by every cache of one Database (reported in Database::Stats).
+  struct Counters {
+    std::atomic<uint64_t> hits{0};      // Prepare served from the cache
+    std::atomic<uint64_t> prepares{0};  // statements compiled (cached or fresh)
+  };
+
+  explicit StmtCache(Counters* counters = nullptr) : counters_(counters) {}
+  ~StmtCache() { Clear(); }
+  StmtCache(const StmtCache&) = delete;
+  StmtCache& operator=(const StmtCache&) = delete;
+
+  Result<Stmt> Prepare(sqlite3* db, std::string_view sql);
+  void Clear();  // finalizes every cached statement (before close or reopen)
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  Counters* counters_;
+  // Node-based: Entry addresses stay valid across rehashing (Stmt keeps &Entry::in_use).
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+};
+
+}  // namespace internal
 
 // A connection inside a transaction (the writer's SAVEPOINT, or a reader's read transaction).
 // Not copyable; valid only during the callback it is passed to; used from that thread only.
 class Txn {
  public:
-  Txn(sqlite3* db, const Clock& clock, bool writable)
-      : db_(db), clock_(clock), writable_(writable) {}
+  // `cache` (may be nullptr: every statement prepared fresh) must belong to `db`.
+  Txn(sqlite3* db, const Clock& clock, bool writable, internal::StmtCache* cache = nullptr)
+      : db_(db), clock_(clock), writable_(writable), cache_(cache) {}
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
 
+  // Prepares the first statement of `sql`, from the connection's statement cache when it has one.
   Result<Stmt> Prepare(std::string_view sql);
   // Runs one or more statements without results (DDL, PRAGMA).
   Status Exec(std::string_view sql);
@@ -98,6 +158,7 @@ class Txn {
   sqlite3* db_;
   const Clock& clock_;
   bool writable_;
+  internal::StmtCache* cache_;
 };
 
 // One numbered schema migration (schema/NNN_name.sql). Versions run 1..N without gaps.
@@ -132,6 +193,8 @@ class Database {
     uint64_t commit_failures = 0;   // COMMITs that failed (each fails its whole group)
     uint64_t largest_group = 0;     // most fns seen in one group
     uint64_t queue_depth = 0;       // writes waiting right now
+    uint64_t stmt_cache_hits = 0;   // Txn::Prepare calls served by a statement cache
+    uint64_t stmt_prepares = 0;     // statements compiled by Txn::Prepare
   };
 
   // Opens (creating if needed) the file, sets WAL/foreign_keys/synchronous=FULL/busy_timeout,

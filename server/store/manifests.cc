@@ -56,6 +56,29 @@ ManifestEvent ReadEvent(const Stmt& s) {
   return e;
 }
 
+// The statements built from the column lists, composed once: Txn::Prepare looks statements up
+// by their text, and the hot paths should not rebuild it per call.
+const std::string& InsertManifestSql() {
+  static const std::string sql = std::string("INSERT INTO manifests (") + kManifestColumns +
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return sql;
+}
+const std::string& FindManifestSql() {
+  static const std::string sql =
+      std::string("SELECT ") + kManifestColumns + " FROM manifests WHERE id = ?";
+  return sql;
+}
+const std::string& ListEventsSql() {
+  static const std::string sql = std::string("SELECT ") + kEventColumns +
+                                 " FROM manifest_events WHERE manifest_id = ? ORDER BY seq";
+  return sql;
+}
+const std::string& FindEventSql() {
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns + " FROM manifest_events WHERE event_id = ?";
+  return sql;
+}
+
 bool IsDigits(std::string_view s) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;
@@ -98,9 +121,7 @@ Result<int> AllocateSerials(Txn& txn, const std::string& producer,
 }
 
 Status InsertManifest(Txn& txn, const Manifest& m) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt stmt, txn.Prepare(std::string("INSERT INTO manifests (") + kManifestColumns +
-                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(InsertManifestSql()));
   int64_t now = txn.clock().NowMicros();
   stmt.Bind(1, m.id)
       .Bind(2, m.producer)
@@ -117,12 +138,13 @@ Status InsertManifest(Txn& txn, const Manifest& m) {
       .Bind(13, now)
       .Bind(14, m.issued_by)
       .Bind(15, now);
-  return internal::Rename(stmt.Run(), "CONFLICT", "manifest " + m.id + " exists");
+  Status s = stmt.Run();
+  if (s.ok()) return s;  // the message is built only on failure
+  return internal::Rename(std::move(s), "CONFLICT", "manifest " + m.id + " exists");
 }
 
 Result<Manifest> FindManifest(Txn& txn, const std::string& id) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(std::string("SELECT ") + kManifestColumns +
-                                                       " FROM manifests WHERE id = ?"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(FindManifestSql()));
   stmt.Bind(1, id);
   CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Status("NOT_FOUND", "no manifest " + id);
@@ -182,18 +204,8 @@ Status UpdateManifestStatus(Txn& txn, const std::string& id, const std::string& 
 }
 
 Result<int64_t> InsertEvent(Txn& txn, const ManifestEvent& e) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt existing,
-      txn.Prepare("SELECT seq, content_sha256 FROM manifest_events WHERE event_id = ?"));
-  existing.Bind(1, e.event_id);
-  CRADLE_STORE_ASSIGN_OR_RETURN(bool row, existing.Step());
-  if (row) {
-    if (existing.Text(1) == e.content_sha256) {
-      return Status("DUPLICATE", "event " + e.event_id + " was stored before (seq " +
-                                     std::to_string(existing.Int(0)) + ")");
-    }
-    return Status("CONFLICT", "event " + e.event_id + " was stored before with other content");
-  }
+  // Insert first and look at the stored event only when event_id's UNIQUE constraint objects:
+  // the common (new event) case costs one statement, not a probe plus an insert.
   CRADLE_STORE_ASSIGN_OR_RETURN(
       Stmt stmt, txn.Prepare("INSERT INTO manifest_events (event_id, manifest_id, kind, actor, "
                              "device, mass_g, scanned_at, received_at, facility, vehicle, lat, "
@@ -215,14 +227,24 @@ Result<int64_t> InsertEvent(Txn& txn, const ManifestEvent& e) {
       .Bind(14, e.note)
       .Bind(15, e.content_sha256)
       .Bind(16, e.reason);
-  CRADLE_STORE_RETURN_IF_ERROR(stmt.Run());
-  return txn.LastInsertRowId();
+  Status inserted = stmt.Run();
+  if (inserted.ok()) return txn.LastInsertRowId();
+  if (inserted.code() != "CONFLICT") return inserted;
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt existing,
+      txn.Prepare("SELECT seq, content_sha256 FROM manifest_events WHERE event_id = ?"));
+  existing.Bind(1, e.event_id);
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool row, existing.Step());
+  if (!row) return inserted;  // some other constraint
+  if (existing.Text(1) == e.content_sha256) {
+    return Status("DUPLICATE", "event " + e.event_id + " was stored before (seq " +
+                                   std::to_string(existing.Int(0)) + ")");
+  }
+  return Status("CONFLICT", "event " + e.event_id + " was stored before with other content");
 }
 
 Result<std::vector<ManifestEvent>> ListEvents(Txn& txn, const std::string& manifest_id) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt stmt, txn.Prepare(std::string("SELECT ") + kEventColumns +
-                             " FROM manifest_events WHERE manifest_id = ? ORDER BY seq"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(ListEventsSql()));
   stmt.Bind(1, manifest_id);
   std::vector<ManifestEvent> out;
   while (true) {
@@ -234,8 +256,7 @@ Result<std::vector<ManifestEvent>> ListEvents(Txn& txn, const std::string& manif
 }
 
 Result<ManifestEvent> FindEventById(Txn& txn, const std::string& event_id) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(std::string("SELECT ") + kEventColumns +
-                                                       " FROM manifest_events WHERE event_id = ?"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(FindEventSql()));
   stmt.Bind(1, event_id);
   CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Status("NOT_FOUND", "no event " + event_id);

@@ -65,6 +65,19 @@ Status InsertDevice(Txn& txn, const std::string& device_id, const std::string& o
   return internal::Rename(stmt.Run(), "CONFLICT", "device " + device_id + " exists");
 }
 
+Status RevokeDevice(Txn& txn, const std::string& device_id) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt stmt, txn.Prepare("UPDATE devices SET revoked_at = ? WHERE device_id = ? AND "
+                             "revoked_at IS NULL"));
+  stmt.Bind(1, txn.clock().NowMicros()).Bind(2, device_id);
+  CRADLE_STORE_RETURN_IF_ERROR(stmt.Run());
+  if (txn.Changes() == 0) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(Device d, FindDevice(txn, device_id));
+    (void)d;  // exists and was already revoked: revoking again is a no-op
+  }
+  return Status::Ok();
+}
+
 Result<Device> FindDevice(Txn& txn, const std::string& device_id) {
   CRADLE_STORE_ASSIGN_OR_RETURN(
       Stmt stmt, txn.Prepare("SELECT device_id, org, created_at, revoked_at FROM devices "

@@ -27,5 +27,7 @@ Result<bool> AnyToken(Txn& txn);
 Status InsertDevice(Txn& txn, const std::string& device_id, const std::string& org);
 // NOT_FOUND when absent. Revoked devices are returned too.
 Result<Device> FindDevice(Txn& txn, const std::string& device_id);
+// Sets revoked_at (now) unless already revoked; NOT_FOUND when no such device.
+Status RevokeDevice(Txn& txn, const std::string& device_id);
 
 }  // namespace cradle::store

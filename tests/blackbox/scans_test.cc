@@ -287,12 +287,26 @@ BOOST_AUTO_TEST_CASE(acknowledged_scans_survive_kill_9) {
   std::vector<std::thread> threads;
   for (int w = 0; w < kThreads; ++w) threads.emplace_back(worker, w);
 
+  // Kills are driven by progress, not by the wall clock: the k-th kill happens once a random
+  // share of the work within the k-th band has been acknowledged, so every kill lands while
+  // clients are still sending, however fast or loaded the machine is.
   std::mt19937 rng(std::random_device{}());
   const int kills = 3 + static_cast<int>(rng() % 3);
+  const size_t total = static_cast<size_t>(2 * kThreads * kPerThread);
   int killed = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(50);
-  for (; killed < kills && done < kThreads; ++killed) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 400));
+  for (; killed < kills && std::chrono::steady_clock::now() < deadline; ++killed) {
+    const double lo = 0.85 * killed / kills, hi = 0.85 * (killed + 1) / kills;
+    const size_t at = static_cast<size_t>(total * (lo + (hi - lo) * (rng() % 1000) / 1000.0));
+    for (;;) {
+      {
+        std::lock_guard lock(mu);
+        if (acked.size() >= at) break;
+      }
+      if (done == kThreads || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (done == kThreads) break;
     server.Kill();
     std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 100));
     Status s = server.Start();

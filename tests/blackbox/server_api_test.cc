@@ -12,14 +12,14 @@ namespace {
 namespace json = boost::json;
 
 struct Started {
-  ServerProcess server;
+  TempServer server;
   net::HttpsClient client;
   std::string admin;
   explicit Started(const std::vector<std::string>& extra = {})
       : client(Start(server, extra)), admin(server.admin_token()) {}
 
  private:
-  static net::HttpsClient Start(ServerProcess& s, const std::vector<std::string>& extra) {
+  static net::HttpsClient Start(TempServer& s, const std::vector<std::string>& extra) {
     Status st = s.Start(extra);
     BOOST_REQUIRE_MESSAGE(st.ok(), st.ToString());
     return s.Client();
@@ -139,6 +139,28 @@ BOOST_AUTO_TEST_CASE(idempotent_issuance_over_http) {
   // The next real issue continues after the two, nothing was reserved by the replays.
   const auto next = IssueManifests(c, a, UsccA(), 1);
   BOOST_TEST(next[0].id.substr(34) == "003");
+  // Replays are not counted as issued.
+  const std::string metrics = MustSend(c, "GET", "/metrics").body;
+  BOOST_TEST(metrics.find("\ncradle_manifests_issued_total 3\n") != std::string::npos, metrics);
+}
+
+BOOST_AUTO_TEST_CASE(guessing_tokens_is_throttled) {
+  Started s;
+  auto& c = s.client;
+  int unauthorised = 0, throttled = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = MustSend(c, "GET", "/api/v1/orgs", Bearer("guess-" + std::to_string(i)));
+    unauthorised += r.status == 401;
+    if (r.status == 429) {
+      ++throttled;
+      BOOST_TEST(!r.Header("retry-after").empty());
+    }
+  }
+  BOOST_TEST(unauthorised >= 1);
+  BOOST_TEST(throttled >= 1);
+  BOOST_TEST(unauthorised + throttled == 30);
+  // A genuine token is still accepted from the same address.
+  BOOST_TEST(MustSend(c, "GET", "/api/v1/orgs", Bearer(s.admin)).status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(party_isolation) {

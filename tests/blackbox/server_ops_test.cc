@@ -40,7 +40,7 @@ size_t Lines(const std::string& text) {
 }
 
 BOOST_AUTO_TEST_CASE(health_metrics_openapi_shutdown_and_log) {
-  ServerProcess s;
+  TempServer s;
   StartOrFail(s);
   auto c = s.Client();
   auto live = MustSend(c, "GET", "/livez");
@@ -99,6 +99,10 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_shutdown_and_log) {
   BOOST_TEST(log.find(a) == std::string::npos);
   BOOST_TEST(log.find("wrong-token-for-the-log") == std::string::npos);
   BOOST_TEST(log.find("Bearer") == std::string::npos);
+  const std::string stderr_text = ReadFile(s.data_dir() + "/test-server.stderr");
+  BOOST_TEST(stderr_text.find("stopped cleanly") != std::string::npos, stderr_text);
+  BOOST_TEST(stderr_text.find(admin) == std::string::npos);
+  BOOST_TEST(stderr_text.find(a) == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(startup_failures) {
@@ -112,7 +116,7 @@ BOOST_AUTO_TEST_CASE(startup_failures) {
   BOOST_TEST(out.find("/dev/null/cradle") != std::string::npos, out);
 
   // The port already in use.
-  ServerProcess first;
+  TempServer first;
   StartOrFail(first);
   const std::string other = MakeTempDir("cradle-bb-port");
   const int busy = RunCommand("timeout 20 " + ServerBinary() + " --data " + other +
@@ -141,7 +145,7 @@ BOOST_AUTO_TEST_CASE(startup_failures) {
 }
 
 BOOST_AUTO_TEST_CASE(audit_tamper_is_found_at_the_edited_row) {
-  ServerProcess s;
+  TempServer s;
   StartOrFail(s);
   const std::string admin = s.admin_token();
   {
@@ -187,7 +191,7 @@ BOOST_AUTO_TEST_CASE(audit_tamper_is_found_at_the_edited_row) {
 }
 
 BOOST_AUTO_TEST_CASE(key_rotation_keeps_old_tokens_valid) {
-  ServerProcess s;
+  TempServer s;
   StartOrFail(s);
   const std::string admin = s.admin_token();
   std::string a;
@@ -225,7 +229,7 @@ BOOST_AUTO_TEST_CASE(key_rotation_keeps_old_tokens_valid) {
 }
 
 BOOST_AUTO_TEST_CASE(catalogue_import_changes_the_active_edition) {
-  ServerProcess s;
+  TempServer s;
   StartOrFail(s);
   const std::string admin = s.admin_token();
   std::string a;

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -48,11 +50,19 @@ std::map<std::string, std::string> Bearer(const std::string& token) {
 }
 
 ServerProcess::ServerProcess(std::string data_dir) : data_dir_(std::move(data_dir)) {
-  if (data_dir_.empty()) data_dir_ = MakeTempDir("cradle-bb");
+  if (data_dir_.empty()) {
+    data_dir_ = MakeTempDir("cradle-bb");
+    owns_dir_ = true;
+  }
 }
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) Kill();
+  // Keep the directory of a failed test for inspection when CRADLE_KEEP_TEST_DATA is set.
+  if (owns_dir_ && !std::getenv("CRADLE_KEEP_TEST_DATA")) {
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
+  }
 }
 
 Status ServerProcess::Start(const std::vector<std::string>& extra) {

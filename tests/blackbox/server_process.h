@@ -1,8 +1,9 @@
 // Runs the real cradle-server binary for black-box tests: a fresh data directory, a free
 // loopback port, TLS with the server's own dev CA. Start() waits until the server prints READY.
 //
-// Ownership: owns the child process and (unless kept) its temporary data directory; the
-// destructor kills the child (SIGKILL) if it still runs.
+// Ownership: owns the child process and a temporary data directory it made itself (removed by
+// the destructor unless CRADLE_KEEP_TEST_DATA is set); the destructor kills the child (SIGKILL)
+// if it still runs.
 // Thread safety: one test thread.
 #pragma once
 
@@ -48,6 +49,7 @@ class ServerProcess {
 
  private:
   std::string data_dir_;
+  bool owns_dir_ = false;  // made by the constructor: removed by the destructor
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };

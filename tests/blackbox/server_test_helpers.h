@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,20 @@
 #include "tests/blackbox/server_process.h"
 
 namespace cradle::testing {
+
+// A ServerProcess that also removes its data directory when it goes (ServerProcess itself
+// leaves it behind): the child is killed first, then the directory removed.
+class TempServer : public ServerProcess {
+ public:
+  TempServer() = default;
+  ~TempServer() {
+    Kill();
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir(), ec);
+  }
+  TempServer(const TempServer&) = delete;
+  TempServer& operator=(const TempServer&) = delete;
+};
 
 inline std::string UsccFrom(const std::string& first17) { return first17 + UsccCheckChar(first17); }
 inline const std::string& UsccA() {

@@ -39,8 +39,18 @@ BOOST_AUTO_TEST_CASE(ready_and_stopping_are_sent) {
   cradle::testing::ServerProcess server;
   BOOST_REQUIRE(server.Start().ok());
   ::unsetenv("NOTIFY_SOCKET");
-  BOOST_CHECK_EQUAL(Receive(fd, 5000), "READY=1");
+  BOOST_CHECK_EQUAL(Receive(fd, 30000), "READY=1");
   BOOST_CHECK_EQUAL(server.Stop(), 0);
-  BOOST_CHECK_EQUAL(Receive(fd, 5000), "STOPPING=1");
+  BOOST_CHECK_EQUAL(Receive(fd, 30000), "STOPPING=1");
   ::close(fd);
+}
+
+// SIGTERM the moment the server says READY (as systemd may): it must drain and exit 0, never die
+// of the signal before its handler is installed.
+BOOST_AUTO_TEST_CASE(sigterm_right_after_ready_exits_cleanly) {
+  cradle::testing::ServerProcess server;
+  for (int i = 0; i < 8; ++i) {
+    BOOST_REQUIRE(server.Start().ok());
+    BOOST_CHECK_EQUAL(server.Stop(), 0);
+  }
 }

@@ -16,8 +16,9 @@ export async function call(method, path, { body, query, accept, raw, headers = {
     if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
   }
   const init = { method, headers: { ...headers } };
+  const ownToken = !init.headers.Authorization;  // false while sign-in checks a pasted token
   const token = session.token();
-  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (token && ownToken) init.headers.Authorization = `Bearer ${token}`;
   if (accept) init.headers.Accept = accept;
   if (body !== undefined) {
     init.headers['Content-Type'] = JSON_TYPE;
@@ -44,7 +45,7 @@ export async function call(method, path, { body, query, accept, raw, headers = {
   if (!res.ok) {
     out.problem = type.includes('problem+json') || type.includes('json') ? out.data || {} : { detail: text };
     out.notAvailable = isMissingRoute(res.status, out.problem);
-    if (res.status === 401) session.expired();
+    if (res.status === 401 && ownToken) session.expired();
   }
   return out;
 }

@@ -81,5 +81,5 @@ async function render() {
 
 window.addEventListener('hashchange', render);
 onLangChange(render);
-session.onChange(() => { if (!session.current()) go('#/signin'); });
+session.onChange(() => { if (!session.current() && parseHash().name !== 'signin') go('#/signin'); });
 setLang(getLang());

@@ -85,6 +85,19 @@ BOOST_AUTO_TEST_CASE(a_producer_may_not_create_an_org) {
   BOOST_TEST(h.Call("GET", "/api/v1/orgs/" + kB, h.admin_token()).status == 404);
 }
 
+BOOST_AUTO_TEST_CASE(the_audit_log_is_for_regulators_and_admins) {
+  ApiHarness h;
+  const std::string a = h.AddOrgWithToken(kA, "producer");
+  BOOST_TEST(h.Call("GET", "/api/v1/audit", a).status == 403);
+  BOOST_TEST(h.Call("GET", "/api/v1/audit/verify", a).status == 403);
+  auto log = h.Call("GET", "/api/v1/audit", h.admin_token());
+  BOOST_TEST(log.status == 200);
+  // Creating the org and its token were audited.
+  BOOST_TEST(Json(log).at("items").as_array().size() >= 2u);
+  auto verify = Json(h.Call("GET", "/api/v1/audit/verify", h.admin_token()));
+  BOOST_TEST(verify.at("ok").as_bool());
+}
+
 // ---- validation --------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(bad_uscc_is_422_invalid_uscc) {

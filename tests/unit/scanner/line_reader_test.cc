@@ -112,9 +112,38 @@ BOOST_AUTO_TEST_CASE(eof_drops_tokens_without_mass) {
 BOOST_AUTO_TEST_CASE(refused_token_takes_no_mass) {
   LineReader reader(true);
   reader.Feed(kToken1);
-  reader.Refuse();
+  reader.Refuse(kToken1);
   BOOST_CHECK(reader.waiting().empty());
   BOOST_CHECK(Only(reader.Feed("10")).kind == Kind::kStrayMass);
+}
+
+// Scanners set to end each read with a bare CR (a common default) must not glue labels together.
+BOOST_AUTO_TEST_CASE(cr_only_line_endings_split_reads) {
+  LineReader reader(true);
+  auto events = reader.Feed(std::string(kToken1) + "\r" + kToken2 + "\r1251.5\r");
+  BOOST_REQUIRE_EQUAL(events.size(), 3u);
+  BOOST_CHECK(events[0].kind == Kind::kToken);
+  BOOST_CHECK_EQUAL(events[0].token, kToken1);
+  BOOST_CHECK(events[1].kind == Kind::kToken);
+  BOOST_CHECK_EQUAL(events[1].token, kToken2);
+  BOOST_CHECK(events[2].kind == Kind::kMass);
+  BOOST_CHECK_EQUAL(events[2].token, kToken1);
+  BOOST_CHECK_EQUAL(*events[2].mass_g, 1251500);
+  // Refusing the second read leaves the first's mass taken and nothing waiting.
+  reader.Refuse(kToken2);
+  BOOST_CHECK(reader.waiting().empty());
+}
+
+// A token refused while its chunk is being read takes no mass from a later line of that chunk.
+BOOST_AUTO_TEST_CASE(refusal_inside_a_chunk_applies_to_that_token) {
+  LineReader reader(true);
+  std::vector<LineEvent> seen;
+  reader.Feed(std::string(kToken1) + "\r10\r", [&](const LineEvent& e) {
+    seen.push_back(e);
+    if (e.kind == Kind::kToken) reader.Refuse(e.token);
+  });
+  BOOST_REQUIRE_EQUAL(seen.size(), 2u);
+  BOOST_CHECK(seen[1].kind == Kind::kStrayMass);
 }
 
 BOOST_AUTO_TEST_CASE(optional_mass_kinds_complete_at_once) {

@@ -17,7 +17,6 @@ export async function signinView(main, { go, homeOf }) {
     ev.preventDefault();
     const value = token.value.trim();
     if (!value) return;
-    session.signOut();
     const r = await api.get('/api/v1/orgs', { query: { limit: 1000 }, headers: { Authorization: `Bearer ${value}` } });
     if (!r.ok) {
       clear(msg, notice('error', r.status === 401 ? t('signin.bad') : api.describe(r)));

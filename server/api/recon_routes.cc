@@ -1,0 +1,421 @@
+#include "server/api/recon_routes.h"
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
+
+#include "core/civil_time.h"
+#include "server/api/json_io.h"
+#include "server/api/render.h"
+#include "server/service/cases.h"
+#include "server/service/reconciliation.h"
+
+namespace cradle::api {
+namespace {
+
+using http::Request;
+using http::Response;
+using service::Principal;
+
+int Tz(const Deps& d) { return d.ctx.settings.tz_offset_minutes; }
+
+// Rounds to 3 decimals so reports do not show floating-point noise.
+double R3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+template <class F>
+http::Handler Authed(Deps& d, F fn) {
+  return [&d, fn = std::move(fn)](Request& req) -> Response {
+    Response problem;
+    auto p = Authenticate(d, req, &problem);
+    if (!p) return problem;
+    return fn(req, *p);
+  };
+}
+
+// ---- rendering --------------------------------------------------------------------------
+
+boost::json::object RenderCase(const store::Case& c, int tz) {
+  boost::system::error_code ec;
+  auto detail = boost::json::parse(c.detail, ec);
+  return boost::json::object{{"id", c.id},
+                             {"kind", c.kind},
+                             {"subject", c.subject},
+                             {"threshold", c.threshold},
+                             {"party", c.party},
+                             {"status", c.status},
+                             {"detail", ec ? boost::json::value(boost::json::object()) : detail},
+                             {"opened_at", FormatRfc3339(c.opened_at, tz)},
+                             {"opened_month", c.opened_month},
+                             {"updated_at", FormatRfc3339(c.updated_at, tz)}};
+}
+
+boost::json::object RenderCaseWithHistory(const service::CaseWithHistory& c, int tz) {
+  boost::json::object o = RenderCase(c.c, tz);
+  boost::json::array history;
+  for (const auto& a : c.actions) {
+    boost::json::object h{{"action", a.action},
+                          {"actor", a.actor},
+                          {"note", a.note},
+                          {"to", a.to_status},
+                          {"at", FormatRfc3339(a.at, tz)}};
+    h["from"] = a.from_status ? boost::json::value(*a.from_status) : boost::json::value(nullptr);
+    history.push_back(std::move(h));
+  }
+  o["history"] = std::move(history);
+  return o;
+}
+
+boost::json::object RenderProducer(const service::ProducerLine& l) {
+  const auto& r = l.r;
+  boost::json::object o{{"org", r.producer},
+                        {"name", l.name},
+                        {"issued", r.issued},
+                        {"issued_declared_g", r.issued_declared_g},
+                        {"voided", r.voided},
+                        {"collected", r.collected},
+                        {"collected_measured_g", r.collected_measured_g},
+                        {"received", r.received},
+                        {"received_declared_g", r.received_declared_g},
+                        {"received_measured_g", r.received_measured_g},
+                        {"disposed", r.disposed},
+                        {"rejected", r.rejected},
+                        {"outstanding", r.outstanding}};
+  o["receipt_bias_pct"] = l.receipt_bias_pct ? boost::json::value(R3(*l.receipt_bias_pct))
+                                             : boost::json::value(nullptr);
+  return o;
+}
+
+boost::json::object RenderLandfill(const service::LandfillFigures& l) {
+  boost::json::object o{{"volume_m3", R3(l.volume_m3)},
+                        {"density_t_per_m3", l.density_t_per_m3},
+                        {"cover_fraction", l.cover_fraction},
+                        {"tonnes_placed", R3(l.tonnes_placed)},
+                        {"volume_used_m3", R3(l.volume_used_m3)},
+                        {"volume_left_m3", R3(l.volume_left_m3)},
+                        {"used_pct", R3(l.used_pct)},
+                        {"trailing_t_per_day", R3(l.trailing_t_per_day)}};
+  o["projected_fill_date"] = l.projected_fill_date ? boost::json::value(*l.projected_fill_date)
+                                                   : boost::json::value(nullptr);
+  return o;
+}
+
+boost::json::object RenderFacilityLine(const service::FacilityLine& l) {
+  boost::json::object o{{"facility", l.r.facility},
+                        {"name", l.name},
+                        {"kind", l.kind},
+                        {"operator", l.operator_org},
+                        {"received", l.r.received},
+                        {"received_g", l.r.received_g},
+                        {"disposed", l.r.disposed},
+                        {"ytd_received_g", l.r.ytd_g},
+                        {"cumulative_received_g", l.r.cumulative_g}};
+  o["landfill"] =
+      l.landfill ? boost::json::value(RenderLandfill(*l.landfill)) : boost::json::value(nullptr);
+  o["capacity_t_per_year"] = l.capacity_t_per_year ? boost::json::value(*l.capacity_t_per_year)
+                                                   : boost::json::value(nullptr);
+  o["ytd_pct_of_capacity"] = l.ytd_pct_of_capacity ? boost::json::value(R3(*l.ytd_pct_of_capacity))
+                                                   : boost::json::value(nullptr);
+  return o;
+}
+
+boost::json::object RenderProgrammeLine(const service::ProgrammeLine& l) {
+  return boost::json::object{{"programme", l.r.programme},
+                             {"name", l.name},
+                             {"collector", l.collector},
+                             {"members", l.members},
+                             {"served_month", l.r.served_month},
+                             {"served_year", l.r.served_year},
+                             {"pickups", l.r.pickups},
+                             {"collected_g", l.r.collected_g},
+                             {"ytd_collected_g", l.r.ytd_collected_g},
+                             {"capacity_t_per_year", l.capacity_t_per_year},
+                             {"prorated_capacity_t", R3(l.prorated_capacity_t)},
+                             {"ytd_pct_of_capacity", R3(l.ytd_pct_of_capacity)}};
+}
+
+boost::json::object RenderReport(const service::MonthlyReport& r, int tz) {
+  boost::json::array producers, facilities, programmes, cases;
+  for (const auto& l : r.producers) producers.push_back(RenderProducer(l));
+  for (const auto& l : r.facilities) facilities.push_back(RenderFacilityLine(l));
+  for (const auto& l : r.programmes) programmes.push_back(RenderProgrammeLine(l));
+  for (const auto& c : r.cases_opened) cases.push_back(RenderCase(c, tz));
+  const auto& t = r.totals;
+  return boost::json::object{
+      {"month", r.month},
+      {"time_zone", FormatUtcOffset(r.tz_offset_minutes)},
+      {"as_of", r.as_of},
+      {"producers", std::move(producers)},
+      {"facilities", std::move(facilities)},
+      {"programmes", std::move(programmes)},
+      {"cases_opened", std::move(cases)},
+      {"totals", boost::json::object{{"issued", t.issued},
+                                     {"collected", t.collected},
+                                     {"received", t.received},
+                                     {"disposed", t.disposed},
+                                     {"outstanding", t.outstanding},
+                                     {"issued_declared_g", t.issued_declared_g},
+                                     {"collected_measured_g", t.collected_measured_g},
+                                     {"received_declared_g", t.received_declared_g},
+                                     {"received_measured_g", t.received_measured_g},
+                                     {"facility_received_g", t.facility_received_g},
+                                     {"programme_collected_g", t.programme_collected_g},
+                                     {"cases_opened", t.cases_opened}}}};
+}
+
+// ---- CSV: one table per request (?table=), UTF-8 with a BOM so spreadsheets read Chinese ----
+
+std::string CsvField(const boost::json::value& v) {
+  std::string s;
+  if (v.is_string()) {
+    s = std::string(v.as_string());
+  } else if (v.is_null()) {
+    return "";
+  } else {
+    s = boost::json::serialize(v);
+  }
+  // Formula injection: a leading = + - @ would run in a spreadsheet; numbers are serialised
+  // by us and never quoted, so only text is guarded.
+  if (v.is_string() && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
+    s = "'" + s;
+  }
+  if (s.find_first_of(",\"\r\n") != std::string::npos) {
+    std::string q = "\"";
+    for (char c : s) {
+      if (c == '"') q += '"';
+      q += c;
+    }
+    return q + "\"";
+  }
+  return s;
+}
+
+std::string Csv(const boost::json::array& rows, std::initializer_list<const char*> columns) {
+  std::string out = "\xEF\xBB\xBF";
+  bool first = true;
+  for (const char* c : columns) {
+    if (!first) out += ',';
+    out += c;
+    first = false;
+  }
+  out += "\r\n";
+  for (const auto& row : rows) {
+    const auto& o = row.as_object();
+    first = true;
+    for (const char* c : columns) {
+      if (!first) out += ',';
+      auto* v = o.if_contains(c);
+      out += v ? CsvField(*v) : "";
+      first = false;
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+// Landfill fields are flattened into the facility row for CSV.
+boost::json::array FlatFacilities(const boost::json::array& in) {
+  boost::json::array out;
+  for (const auto& v : in) {
+    boost::json::object o = v.as_object();
+    if (auto* l = o.if_contains("landfill"); l && l->is_object()) {
+      for (const auto& kv : l->as_object()) o[kv.key()] = kv.value();
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::optional<std::string> CsvTable(const boost::json::object& report, const std::string& table) {
+  if (table == "producers") {
+    return Csv(report.at("producers").as_array(),
+               {"org", "name", "issued", "issued_declared_g", "voided", "collected",
+                "collected_measured_g", "received", "received_declared_g", "received_measured_g",
+                "disposed", "rejected", "outstanding", "receipt_bias_pct"});
+  }
+  if (table == "facilities") {
+    return Csv(FlatFacilities(report.at("facilities").as_array()),
+               {"facility", "name", "kind", "operator", "received", "received_g", "disposed",
+                "ytd_received_g", "cumulative_received_g", "capacity_t_per_year",
+                "ytd_pct_of_capacity", "volume_m3", "tonnes_placed", "volume_used_m3",
+                "volume_left_m3", "used_pct", "trailing_t_per_day", "projected_fill_date"});
+  }
+  if (table == "programmes") {
+    return Csv(report.at("programmes").as_array(),
+               {"programme", "name", "collector", "members", "served_month", "served_year",
+                "pickups", "collected_g", "ytd_collected_g", "capacity_t_per_year",
+                "prorated_capacity_t", "ytd_pct_of_capacity"});
+  }
+  if (table == "cases") {
+    return Csv(report.at("cases_opened").as_array(),
+               {"id", "kind", "subject", "threshold", "party", "status", "opened_at"});
+  }
+  return std::nullopt;
+}
+
+bool WantsCsv(const Request& req) {
+  if (auto f = req.Query("format")) return *f == "csv";
+  return req.Header("accept").find("text/csv") != std::string::npos;
+}
+
+// ---- handlers -----------------------------------------------------------------------------
+
+Response Reconciliation(Deps& d, const Request& req, const Principal& p) {
+  if (auto f = req.Query("format"); f && *f != "csv" && *f != "json") {
+    return ValidationProblem({{"format", "INVALID_FORMAT", "json or csv"}});
+  }
+  auto report = service::Reconcile(d.ctx, p, req.Param("month"));
+  if (!report.ok()) return FromStatus(report.status());
+  boost::json::object json = RenderReport(*report, Tz(d));
+  if (!WantsCsv(req)) return JsonResponse(200, json);
+  const std::string table = req.Query("table").value_or("producers");
+  auto csv = CsvTable(json, table);
+  if (!csv) {
+    return ValidationProblem(
+        {{"table", "INVALID_TABLE", "producers, facilities, programmes or cases"}});
+  }
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = std::move(*csv);
+  r.Header("Content-Disposition",
+           "attachment; filename=\"reconciliation-" + report->month + "-" + table + ".csv\"");
+  return r;
+}
+
+std::optional<int64_t> ParseId(const std::string& s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  return std::stoll(s);
+}
+
+Response ListCases(Deps& d, const Request& req, const Principal& p) {
+  Response problem;
+  auto paging = ReadPaging(req, &problem);
+  if (!paging) return problem;
+  int64_t after = 0;
+  if (paging->after) {
+    auto a = ParseId(*paging->after);
+    if (!a) return ValidationProblem({{"after", "INVALID_CURSOR", "a cursor from `next`"}});
+    after = *a;
+  }
+  store::CaseFilter f;
+  f.status = req.Query("status");
+  f.kind = req.Query("kind");
+  f.party = req.Query("party");
+  f.opened_month = req.Query("month");
+  auto page = service::ListCases(d.ctx, p, f, after, paging->limit);
+  if (!page.ok()) return FromStatus(page.status());
+  return JsonResponse(
+      200, RenderPage(*page, [&](const store::Case& c) { return RenderCase(c, Tz(d)); }));
+}
+
+Response CaseAction(Deps& d, const Request& req, const Principal& p) {
+  auto id = ParseId(req.Param("id"));
+  if (!id) return FromStatus(Status("NOT_FOUND", "no case " + req.Param("id")));
+  Response problem;
+  auto body = ParseJsonObject(req, &problem);
+  if (!body) return problem;
+  FieldReader r(*body);
+  r.OnlyKnown({"action", "note"});
+  auto action = r.String("action", true, 16);
+  auto note = r.String("note", false, 2000);
+  if (action && *action != "dispatch" && *action != "respond" && *action != "close" &&
+      *action != "reopen") {
+    r.Add("action", "INVALID_ACTION", "dispatch, respond, close or reopen");
+  }
+  if (!r.ok()) return ValidationProblem(std::move(r.errors()));
+  auto c = service::ActOnCase(d.ctx, p, *id, *action, note.value_or(""));
+  if (!c.ok()) return FromStatus(c.status());
+  return JsonResponse(200, RenderCaseWithHistory(*c, Tz(d)));
+}
+
+Response Summary(Deps& d, const Principal& p) {
+  auto s = service::SummariseCases(d.ctx, p);
+  if (!s.ok()) return FromStatus(s.status());
+  boost::json::object by_status, by_kind;
+  for (const auto& [k, v] : s->by_status) by_status[k] = v;
+  for (const auto& [kind, m] : s->by_kind) {
+    boost::json::object o;
+    for (const auto& [k, v] : m) o[k] = v;
+    by_kind[kind] = std::move(o);
+  }
+  return JsonResponse(200, boost::json::object{{"found", s->found},
+                                               {"rectified", s->rectified},
+                                               {"in_progress", s->in_progress},
+                                               {"by_status", std::move(by_status)},
+                                               {"by_kind", std::move(by_kind)}});
+}
+
+Response RunRules(Deps& d, const Request& req, const Principal& p) {
+  CivilDate as_of = LocalCivilDate(d.ctx.clock.NowMicros(), Tz(d));
+  if (!req.body.empty()) {
+    Response problem;
+    auto body = ParseJsonObject(req, &problem);
+    if (!body) return problem;
+    FieldReader r(*body);
+    r.OnlyKnown({"date"});
+    auto date = r.String("date", false, 10);
+    if (date) {
+      auto parsed = ParseIsoDate(*date);
+      if (!parsed.ok())
+        r.Add("date", "INVALID_DATE", "YYYY-MM-DD");
+      else
+        as_of = *parsed;
+    }
+    if (!r.ok()) return ValidationProblem(std::move(r.errors()));
+  }
+  auto run = service::RunRulesAs(d.ctx, p, as_of);
+  if (!run.ok()) return FromStatus(run.status());
+  boost::json::object by_kind;
+  for (const auto& [k, v] : run->opened_by_kind) by_kind[k] = v;
+  return JsonResponse(200, boost::json::object{{"as_of", FormatIsoDate(run->as_of)},
+                                               {"opened", run->opened},
+                                               {"opened_by_kind", std::move(by_kind)}});
+}
+
+Response Capacity(Deps& d, const Request& req, const Principal& p) {
+  auto c = service::FacilityCapacity(d.ctx, p, req.Param("id"));
+  if (!c.ok()) return FromStatus(c.status());
+  boost::json::array months;
+  for (const auto& m : c->months) {
+    months.push_back(boost::json::object{{"month", m.month},
+                                         {"tonnes", R3(m.tonnes)},
+                                         {"volume_m3", R3(m.volume_m3)},
+                                         {"cumulative_volume_m3", R3(m.cumulative_volume_m3)}});
+  }
+  boost::json::object o{{"facility", c->facility},
+                        {"name", c->name},
+                        {"kind", c->kind},
+                        {"months", std::move(months)}};
+  o["landfill"] =
+      c->landfill ? boost::json::value(RenderLandfill(*c->landfill)) : boost::json::value(nullptr);
+  return JsonResponse(200, o);
+}
+
+}  // namespace
+
+void ReconRoutes(http::Router& router, Deps& d) {
+  router.Add(
+      "GET", "/api/v1/reconciliation/{month}",
+      Authed(d, [&d](Request& req, const Principal& p) { return Reconciliation(d, req, p); }));
+  router.Add("GET", "/api/v1/cases",
+             Authed(d, [&d](Request& req, const Principal& p) { return ListCases(d, req, p); }));
+  router.Add("GET", "/api/v1/cases/summary",
+             Authed(d, [&d](Request&, const Principal& p) { return Summary(d, p); }));
+  router.Add("GET", "/api/v1/cases/{id}", Authed(d, [&d](Request& req, const Principal& p) {
+               auto id = ParseId(req.Param("id"));
+               if (!id) return FromStatus(Status("NOT_FOUND", "no case " + req.Param("id")));
+               auto c = service::GetCase(d.ctx, p, *id);
+               if (!c.ok()) return FromStatus(c.status());
+               return JsonResponse(200, RenderCaseWithHistory(*c, Tz(d)));
+             }));
+  router.Add("POST", "/api/v1/cases/{id}/actions",
+             Authed(d, [&d](Request& req, const Principal& p) { return CaseAction(d, req, p); }));
+  router.Add("POST", "/api/v1/rules/run",
+             Authed(d, [&d](Request& req, const Principal& p) { return RunRules(d, req, p); }));
+  router.Add("GET", "/api/v1/facilities/{id}/capacity",
+             Authed(d, [&d](Request& req, const Principal& p) { return Capacity(d, req, p); }));
+}
+
+}  // namespace cradle::api
