@@ -4,13 +4,17 @@
 //   cradle-server rotate-key --data DIR
 //   cradle-server catalogue-import --data DIR --edition YYYY FILE.csv
 //   cradle-server backup --data DIR DEST.db
+//   cradle-server restore --data NEW_EMPTY_DIR FROM.db
 // Exit status: 0 after a clean shutdown; 2 bad usage or config; 1 cannot start (one line why).
+#include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -49,8 +53,14 @@ Status PrepareDataDir(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Status("IO_ERROR", "cannot create data directory " + dir + ": " + std::strerror(errno));
   }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    // access() below would pass for root on an executable file.
+    return Status("IO_ERROR", "data directory " + dir + " is not a directory");
+  }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return Status("IO_ERROR", "data directory " + dir + " is not writable: " + std::strerror(errno));
+    return Status("IO_ERROR",
+                  "data directory " + dir + " is not writable: " + std::strerror(errno));
   }
   return Status();
 }
@@ -77,19 +87,20 @@ Loaded Load(int argc, char** argv) {
 
 int Serve(const Config& cfg) {
   if (Status s = PrepareDataDir(cfg.data); !s.ok()) return Fail(s.message());
-  const std::string certs = cfg.data + "/certs";
-  if (Status s = pki::EnsureDevCerts(certs); !s.ok()) return Fail(s.ToString());
-  auto keys = pki::SigningKeyStore::LoadOrCreate(cfg.data + "/keys");
-  if (!keys.ok()) return Fail(keys.status().ToString());
-  auto catalogue = service::LoadDeploymentCatalogue(cfg.data);
-  if (!catalogue.ok()) return Fail(catalogue.status().ToString());
-
+  // The database first: if it cannot be opened, start-up fails before certificates or keys
+  // are written into the data directory.
   SystemClock clock;
   store::Database::Options db_opts;
   db_opts.path = cfg.data + "/cradle.db";
   db_opts.clock = &clock;
   auto db = store::Database::Open(db_opts);
   if (!db.ok()) return Fail(db.status().ToString());
+  const std::string certs = cfg.data + "/certs";
+  if (Status s = pki::EnsureDevCerts(certs); !s.ok()) return Fail(s.ToString());
+  auto keys = pki::SigningKeyStore::LoadOrCreate(cfg.data + "/keys");
+  if (!keys.ok()) return Fail(keys.status().ToString());
+  auto catalogue = service::LoadDeploymentCatalogue(cfg.data);
+  if (!catalogue.ok()) return Fail(catalogue.status().ToString());
 
   service::Context ctx{**db, **keys, *catalogue, clock, {}};
   ctx.settings.tz_offset_minutes = cfg.time_zone_offset_minutes;
@@ -167,16 +178,16 @@ int Serve(const Config& cfg) {
             << ", catalogue edition " << catalogue->edition() << ")\n";
   std::cout << "READY https://" << cfg.listen_host << ":" << server->port() << std::endl;
   NotifySystemd("READY=1");
-  service::RulesScheduler rules(ctx, std::chrono::seconds(cfg.rules_interval_s),
-                                [](const Status& s) {
-                                  std::cerr << "cradle-server: rules run failed: " << s.ToString()
-                                            << "\n";
-                                });
+  service::RulesScheduler rules(
+      ctx, std::chrono::seconds(cfg.rules_interval_s), [](const Status& s) {
+        std::cerr << "cradle-server: rules run failed: " << s.ToString() << "\n";
+      });
   rules.Start();
   server->RunUntilSignal();
   rules.Stop();
   NotifySystemd("STOPPING=1");
-  if (Status s = (*db)->Checkpoint(); !s.ok()) std::cerr << "cradle-server: " << s.ToString() << "\n";
+  if (Status s = (*db)->Checkpoint(); !s.ok())
+    std::cerr << "cradle-server: " << s.ToString() << "\n";
   db->reset();
   std::cerr << "cradle-server: stopped cleanly\n";
   return 0;
@@ -235,7 +246,92 @@ int Backup(const Config& cfg) {
   auto db = store::Database::Open(o);
   if (!db.ok()) return Fail(db.status().ToString());
   if (Status s = (*db)->Backup(cfg.args[0]); !s.ok()) return Fail(s.ToString());
-  std::cout << "backed up to " << cfg.args[0] << "\n";
+  std::cout << "backed up to " << cfg.args[0] << "\n"
+            << "reminder: the label-signing keys (" << cfg.data << "/keys/), the certificates ("
+            << cfg.data
+            << "/certs/) and admin.token are not in the database; back them up "
+               "too, or old labels will not verify after a restore\n";
+  return 0;
+}
+
+// PRAGMA integrity_check on `path`: ok, or CORRUPT with SQLite's first complaint. Opened
+// read-only so a damaged file is never written to.
+Status CheckDatabaseFile(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::string verdict;
+  if (rc == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr);
+    if (rc == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt, 0);
+      verdict = text ? reinterpret_cast<const char*>(text) : "";
+    } else {
+      verdict = sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(stmt);
+    // A database the server never migrated is not a cradle backup.
+    if (verdict == "ok" && sqlite3_exec(db, "SELECT 1 FROM manifests LIMIT 1", nullptr, nullptr,
+                                        nullptr) != SQLITE_OK) {
+      verdict = "no manifests table: not a cradle database";
+    }
+  } else {
+    verdict = sqlite3_errstr(rc);
+  }
+  sqlite3_close_v2(db);
+  if (verdict != "ok") return Status("CORRUPT", path + ": " + verdict);
+  return Status();
+}
+
+// fsync of a file or directory, so the rename below is durable.
+Status SyncPath(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status("IO_ERROR", "open " + path + ": " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Status("IO_ERROR", "fsync " + path + ": " + std::strerror(errno));
+  return Status();
+}
+
+// Copies FROM.db into DIR/cradle.db: a temporary copy is integrity-checked, synced and then
+// renamed into place, so a failed restore leaves no database a server would open.
+int Restore(const Config& cfg) {
+  namespace fs = std::filesystem;
+  if (cfg.args.size() != 1) {
+    std::cerr << "usage: cradle-server restore --data NEW_EMPTY_DIR FROM.db\n";
+    return 2;
+  }
+  const std::string from = cfg.args[0];
+  if (Status s = PrepareDataDir(cfg.data); !s.ok()) return Fail(s.message());
+  const std::string target = cfg.data + "/cradle.db";
+  std::error_code ec;
+  for (const std::string& p : {target, target + "-wal", target + "-journal"}) {
+    if (fs::exists(p, ec) && fs::file_size(p, ec) > 0) {
+      return Fail("refusing to restore over a non-empty database: " + p);
+    }
+  }
+  if (!fs::is_regular_file(from, ec)) return Fail("no backup file " + from);
+  const std::string temp = target + ".restore-" + std::to_string(::getpid());
+  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
+  if (ec) return Fail("cannot copy " + from + ": " + ec.message());
+  fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
+  Status s = CheckDatabaseFile(temp);
+  if (s.ok()) s = SyncPath(temp);
+  if (s.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {
+    s = Status("IO_ERROR", "rename to " + target + ": " + std::strerror(errno));
+  }
+  if (!s.ok()) {
+    fs::remove(temp, ec);
+    return Fail(s.ToString());
+  }
+  if (Status d = SyncPath(cfg.data); !d.ok()) return Fail(d.ToString());
+  std::cout << "restored " << from << " into " << target << "\n";
+  if (!fs::exists(cfg.data + "/keys", ec) || !fs::exists(cfg.data + "/certs", ec)) {
+    std::cout << "now copy keys/, certs/ and admin.token from the backed-up data directory into "
+              << cfg.data
+              << " before starting the server: without the old keys, old labels "
+                 "will not verify\n";
+  }
   return 0;
 }
 
@@ -267,7 +363,8 @@ int main(int argc, char** argv) {
   if (cmd == "rotate-key") return RotateKey(cfg);
   if (cmd == "catalogue-import") return CatalogueImport(cfg, edition);
   if (cmd == "backup") return Backup(cfg);
+  if (cmd == "restore") return Restore(cfg);
   std::cerr << "cradle-server: unknown command " << cmd
-            << " (serve, device-cert, rotate-key, catalogue-import, backup)\n";
+            << " (serve, device-cert, rotate-key, catalogue-import, backup, restore)\n";
   return 2;
 }

@@ -45,4 +45,11 @@ http::Response FromStatus(const Status& status);
 std::optional<service::Principal> Authenticate(Deps& deps, const http::Request& req,
                                                http::Response* problem);
 
+// A handler that first authenticates the caller (answering 401/429 itself) and then runs `fn`.
+using AuthedHandler = std::function<http::Response(http::Request&, const service::Principal&)>;
+http::Handler Authed(Deps& deps, AuthedHandler fn);
+
+// The deployment's UTC offset in minutes, for rendering times.
+inline int Tz(const Deps& deps) { return deps.ctx.settings.tz_offset_minutes; }
+
 }  // namespace cradle::api

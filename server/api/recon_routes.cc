@@ -17,20 +17,8 @@ using http::Request;
 using http::Response;
 using service::Principal;
 
-int Tz(const Deps& d) { return d.ctx.settings.tz_offset_minutes; }
-
 // Rounds to 3 decimals so reports do not show floating-point noise.
 double R3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
-template <class F>
-http::Handler Authed(Deps& d, F fn) {
-  return [&d, fn = std::move(fn)](Request& req) -> Response {
-    Response problem;
-    auto p = Authenticate(d, req, &problem);
-    if (!p) return problem;
-    return fn(req, *p);
-  };
-}
 
 // ---- rendering --------------------------------------------------------------------------
 

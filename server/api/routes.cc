@@ -26,18 +26,6 @@ using http::Request;
 using http::Response;
 using service::Principal;
 
-using AuthedHandler = std::function<Response(Request&, const Principal&)>;
-
-http::Handler Authed(Deps& deps, AuthedHandler fn) {
-  return [&deps, fn = std::move(fn)](Request& req) -> Response {
-    Response problem;
-    auto p = Authenticate(deps, req, &problem);
-    if (!p) return problem;
-    return fn(req, *p);
-  };
-}
-
-int Tz(const Deps& d) { return d.ctx.settings.tz_offset_minutes; }
 
 Response Text(int status, std::string content_type, std::string body) {
   Response r;
@@ -350,11 +338,15 @@ void OpsRoutes(http::Router& router, Deps& d) {
     if (v->first_bad_seq) o["first_bad_seq"] = *v->first_bad_seq;
     return JsonResponse(200, o);
   }));
-  router.Add("GET", "/.well-known/jwks.json", [&d](Request&) {
-    Response r = Text(200, "application/jwk-set+json", d.ctx.keys.Jwks());
-    r.Header("Cache-Control", "public, max-age=300");
-    return r;
-  });
+  // Public, so rate limited per client like /api/v1/verify.
+  router.Add(
+      "GET", "/.well-known/jwks.json",
+      [&d](Request&) {
+        Response r = Text(200, "application/jwk-set+json", d.ctx.keys.Jwks());
+        r.Header("Cache-Control", "public, max-age=300");
+        return r;
+      },
+      http::RouteOptions{.rate_limited = true});
   router.Add("GET", "/livez", [](Request&) {
     return JsonResponse(200, boost::json::object{{"status", "ok"}});
   });

@@ -455,6 +455,10 @@ Server::Impl::~Impl() {
   signals_.reset();
   accept_retry_.reset();
   acceptor_.reset();
+  work_.reset();
+  // The strand's implementation belongs to the io_context's strand service: release it before
+  // the io_context destroys that service (ASan caught the use after free the other way round).
+  accept_strand_.reset();
   ioc_.reset();
 }
 

@@ -30,9 +30,10 @@ http::RateLimiterOptions GenerousLimiter() {
 
 }  // namespace
 
-ApiHarness::ApiHarness() : dir_(NewTempDir()), auth_failures_(GenerousLimiter()) {
+ApiHarness::ApiHarness(store::Env* env) : dir_(NewTempDir()), auth_failures_(GenerousLimiter()) {
   store::Database::Options o;
   o.path = dir_ + "/cradle.db";
+  o.env = env;
   o.readers = 2;
   o.clock = &clock_;
   db_ = Must(store::Database::Open(o), "open database");

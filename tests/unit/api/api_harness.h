@@ -25,6 +25,7 @@
 #include "server/service/context.h"
 #include "server/service/parties.h"
 #include "server/store/database.h"
+#include "server/store/env.h"
 
 namespace cradle::testing {
 
@@ -33,7 +34,9 @@ inline std::string UsccFrom(const std::string& first17) { return first17 + UsccC
 
 class ApiHarness {
  public:
-  ApiHarness();
+  // `env` non-null opens the database through that fault-injection VFS (borrowed; it must
+  // outlive the harness); nullptr is SQLite's default VFS.
+  explicit ApiHarness(store::Env* env = nullptr);
   ~ApiHarness();
   ApiHarness(const ApiHarness&) = delete;
   ApiHarness& operator=(const ApiHarness&) = delete;
