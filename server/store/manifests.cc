@@ -121,8 +121,13 @@ Result<int> AllocateSerials(Txn& txn, const std::string& producer,
 }
 
 Status InsertManifest(Txn& txn, const Manifest& m) {
+  const int64_t now = txn.clock().NowMicros();
+  return InsertManifestWithTimes(txn, m, now, now);
+}
+
+Status InsertManifestWithTimes(Txn& txn, const Manifest& m, int64_t issued_at,
+                               int64_t updated_at) {
   CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(InsertManifestSql()));
-  int64_t now = txn.clock().NowMicros();
   stmt.Bind(1, m.id)
       .Bind(2, m.producer)
       .Bind(3, m.waste_code)
@@ -135,9 +140,9 @@ Status InsertManifest(Txn& txn, const Manifest& m) {
       .Bind(10, m.status)
       .Bind(11, m.destination)
       .Bind(12, m.description)
-      .Bind(13, now)
+      .Bind(13, issued_at)
       .Bind(14, m.issued_by)
-      .Bind(15, now);
+      .Bind(15, updated_at);
   Status s = stmt.Run();
   if (s.ok()) return s;  // the message is built only on failure
   return internal::Rename(std::move(s), "CONFLICT", "manifest " + m.id + " exists");
@@ -204,6 +209,10 @@ Status UpdateManifestStatus(Txn& txn, const std::string& id, const std::string& 
 }
 
 Result<int64_t> InsertEvent(Txn& txn, const ManifestEvent& e) {
+  return InsertEventReceivedAt(txn, e, txn.clock().NowMicros());
+}
+
+Result<int64_t> InsertEventReceivedAt(Txn& txn, const ManifestEvent& e, int64_t received_at) {
   // Insert first and look at the stored event only when event_id's UNIQUE constraint objects:
   // the common (new event) case costs one statement, not a probe plus an insert.
   CRADLE_STORE_ASSIGN_OR_RETURN(
@@ -218,7 +227,7 @@ Result<int64_t> InsertEvent(Txn& txn, const ManifestEvent& e) {
       .Bind(5, e.device)
       .Bind(6, e.mass_g)
       .Bind(7, e.scanned_at)
-      .Bind(8, txn.clock().NowMicros())
+      .Bind(8, received_at)
       .Bind(9, e.facility)
       .Bind(10, e.vehicle)
       .Bind(11, e.lat)

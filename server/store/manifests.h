@@ -27,6 +27,9 @@ Result<int> AllocateSerials(Txn& txn, const std::string& producer,
 // Inserts `m` (issued_at and updated_at set by the store). CONFLICT when the id exists;
 // INVALID_FIELD for a bad status/producer/field.
 Status InsertManifest(Txn& txn, const Manifest& m);
+// InsertManifest with the stored times given rather than taken from the clock (seeding history).
+Status InsertManifestWithTimes(Txn& txn, const Manifest& m, int64_t issued_at,
+                               int64_t updated_at);
 Result<Manifest> FindManifest(Txn& txn, const std::string& id);  // NOT_FOUND when absent
 
 struct ManifestFilter {
@@ -47,6 +50,8 @@ Status UpdateManifestStatus(Txn& txn, const std::string& id, const std::string& 
 // If event_id already exists: DUPLICATE when its content_sha256 equals e.content_sha256,
 // else CONFLICT. INVALID_FIELD for an unknown manifest or bad kind.
 Result<int64_t> InsertEvent(Txn& txn, const ManifestEvent& e);
+// InsertEvent with the server receive time given rather than the clock's (seeding history).
+Result<int64_t> InsertEventReceivedAt(Txn& txn, const ManifestEvent& e, int64_t received_at);
 // The manifest's events in seq order (its timeline).
 Result<std::vector<ManifestEvent>> ListEvents(Txn& txn, const std::string& manifest_id);
 Result<ManifestEvent> FindEventById(Txn& txn, const std::string& event_id);  // NOT_FOUND

@@ -1,6 +1,7 @@
 #include "server/store/reconciliation.h"
 
 #include "core/civil_time.h"
+#include "server/store/manifests.h"
 #include "server/store/sqlite_util.h"
 
 namespace cradle::store {
@@ -160,54 +161,13 @@ Status RollupEvent(Txn& txn, int64_t seq, int tz) {
 }
 
 Status InsertManifestAt(Txn& txn, const Manifest& m, int tz) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("INSERT INTO manifests (id, producer, waste_code, produced_on, serial, "
-                          "mass_g, packaging, kid, token, status, destination, description, "
-                          "issued_at, issued_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                          "?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, m.id)
-      .Bind(2, m.producer)
-      .Bind(3, m.waste_code)
-      .Bind(4, m.produced_on)
-      .Bind(5, m.serial)
-      .Bind(6, m.mass_g)
-      .Bind(7, m.packaging)
-      .Bind(8, m.kid)
-      .Bind(9, m.token)
-      .Bind(10, m.status)
-      .Bind(11, m.destination)
-      .Bind(12, m.description)
-      .Bind(13, m.issued_at)
-      .Bind(14, m.issued_by)
-      .Bind(15, m.updated_at ? m.updated_at : m.issued_at);
-  CRADLE_STORE_RETURN_IF_ERROR(s.Run());
+  CRADLE_STORE_RETURN_IF_ERROR(
+      InsertManifestWithTimes(txn, m, m.issued_at, m.updated_at ? m.updated_at : m.issued_at));
   return ApplyIssue(txn, MonthKey(m.issued_at, tz), m.producer, m.mass_g);
 }
 
 Result<int64_t> InsertEventAt(Txn& txn, const ManifestEvent& e, int tz) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("INSERT INTO manifest_events (event_id, manifest_id, kind, actor, "
-                          "device, mass_g, scanned_at, received_at, facility, vehicle, lat, lon, "
-                          "method, note, content_sha256, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                          "?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, e.event_id)
-      .Bind(2, e.manifest_id)
-      .Bind(3, e.kind)
-      .Bind(4, e.actor)
-      .Bind(5, e.device)
-      .Bind(6, e.mass_g)
-      .Bind(7, e.scanned_at)
-      .Bind(8, e.received_at)
-      .Bind(9, e.facility)
-      .Bind(10, e.vehicle)
-      .Bind(11, e.lat)
-      .Bind(12, e.lon)
-      .Bind(13, e.method)
-      .Bind(14, e.note)
-      .Bind(15, e.content_sha256)
-      .Bind(16, e.reason);
-  CRADLE_STORE_RETURN_IF_ERROR(s.Run());
-  const int64_t seq = txn.LastInsertRowId();
+  CRADLE_STORE_ASSIGN_OR_RETURN(const int64_t seq, InsertEventReceivedAt(txn, e, e.received_at));
   CRADLE_STORE_RETURN_IF_ERROR(RollupEvent(txn, seq, tz));
   return seq;
 }
