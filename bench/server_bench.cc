@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   const int kIssuers = 4;
   std::vector<std::string> producers, tokens;
   for (int i = 0; i < kIssuers; ++i) {
-    char body[18];
+    char body[32];
     std::snprintf(body, sizeof body, "91331000BEN%06d", i + 1);
     producers.push_back(Uscc(body));
     json::object org{
