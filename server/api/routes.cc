@@ -187,6 +187,12 @@ void ManifestRoutes(http::Router& router, Deps& d) {
     f.producer = req.Query("producer");
     f.status = req.Query("status");
     f.month = req.Query("month");
+    if (auto order = req.Query("order")) {
+      if (*order != "newest" && *order != "id") {
+        return ValidationProblem({{"order", "INVALID_ORDER", "newest or id"}});
+      }
+      f.newest_first = *order == "newest";
+    }
     auto page = service::ListManifests(d.ctx, p, f, paging->after, paging->limit);
     if (!page.ok()) return FromStatus(page.status());
     return JsonResponse(200, RenderPage(*page, [&](const store::Manifest& m) {

@@ -167,8 +167,18 @@ Result<Page<Manifest>> ListManifests(Txn& txn, const ManifestFilter& filter,
   if (filter.producer) sql += " AND producer = :producer";
   if (filter.status) sql += " AND status = :status";
   if (filter.month) sql += " AND produced_on BETWEEN :first AND :last";
-  if (after) sql += " AND id > :after";
-  sql += " ORDER BY id LIMIT :limit";
+  // A digital id holds its produced_on date (YYYYMMDD at offset 26), so the id alone is a
+  // complete cursor for both orders.
+  std::string after_day;
+  if (after && filter.newest_first) {
+    if (after->size() != 37) return Status("INVALID_FIELD", "not a cursor: " + *after);
+    after_day = after->substr(26, 4) + "-" + after->substr(30, 2) + "-" + after->substr(32, 2);
+    sql += " AND (produced_on < :day OR (produced_on = :day AND id < :after))";
+  } else if (after) {
+    sql += " AND id > :after";
+  }
+  sql += filter.newest_first ? " ORDER BY produced_on DESC, id DESC LIMIT :limit"
+                             : " ORDER BY id LIMIT :limit";
   CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(sql));
   int i = 1;
   if (filter.producer) stmt.Bind(i++, *filter.producer);
@@ -177,6 +187,7 @@ Result<Page<Manifest>> ListManifests(Txn& txn, const ManifestFilter& filter,
     stmt.Bind(i++, *filter.month + "-01");
     stmt.Bind(i++, *filter.month + "-31");
   }
+  if (after && filter.newest_first) stmt.Bind(i++, after_day);  // :day, used twice: one index
   if (after) stmt.Bind(i++, *after);
   stmt.Bind(i, limit + 1);
   Page<Manifest> page;

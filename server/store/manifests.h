@@ -36,8 +36,12 @@ struct ManifestFilter {
   std::optional<std::string> producer;
   std::optional<std::string> status;
   std::optional<std::string> month;  // "YYYY-MM" of produced_on; INVALID_FIELD if malformed
+  // Newest first: by produced_on descending, then id descending (what a person scanning a list
+  // expects); otherwise by id ascending (stable exports).
+  bool newest_first = false;
 };
-// Ordered by id; keyset-paged: `after` is the last id of the previous page. limit 1..1000.
+// Keyset-paged: `after` is the last id of the previous page (the produced_on of a newest-first
+// cursor is read from the id itself: the date is part of every digital id). limit 1..1000.
 Result<Page<Manifest>> ListManifests(Txn& txn, const ManifestFilter& filter,
                                      const std::optional<std::string>& after, int limit);
 

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE store_repos_test
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <map>
 #include <set>
@@ -458,6 +460,31 @@ BOOST_AUTO_TEST_CASE(keyset_paging_returns_every_row_once) {
     }
     BOOST_TEST(!expected.empty());
     BOOST_TEST(got == expected, "limit " << c.limit);  // every row once, in id order
+
+    // Newest first: every row once, by produced_on then id, both descending.
+    std::vector<std::string> newest = expected;
+    std::sort(newest.begin(), newest.end(), [&](const std::string& a, const std::string& b) {
+      const auto& da = all.at(a).produced_on;
+      const auto& db = all.at(b).produced_on;
+      return da != db ? da > db : a > b;
+    });
+    ManifestFilter desc = c.filter;
+    desc.newest_first = true;
+    std::vector<std::string> got_desc;
+    std::optional<std::string> cursor;
+    for (int pages_desc = 0;; ++pages_desc) {
+      BOOST_REQUIRE(pages_desc <= 700);
+      Page<Manifest> page;
+      BOOST_REQUIRE(f.R([&](Txn& txn) -> Status {
+                       auto p = ListManifests(txn, desc, cursor, c.limit);
+                       if (p.ok()) page = *p;
+                       return p.status();
+                     }).ok());
+      for (const auto& m : page.items) got_desc.push_back(m.id);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    BOOST_TEST(got_desc == newest, "newest first, limit " << c.limit);
   }
   BOOST_TEST(f.R([](Txn& txn) {
                 return ListManifests(txn, {std::nullopt, std::nullopt, "2026-13"}, std::nullopt, 10)

@@ -32,7 +32,7 @@ export async function manifestsView(main, { query, go }) {
       h('a', { href: '#/manifests' }, t('list.clearFilter'))) : null,
     msg, body));
 
-  const r = await api.get('/api/v1/manifests', { query: { producer, status, after, limit: PAGE } });
+  const r = await api.get('/api/v1/manifests', { query: { producer, status, after, limit: PAGE, order: 'newest' } });
   if (!r.ok) { clear(body, notice(r.notAvailable ? 'info' : 'error', api.describe(r))); return; }
   const items = r.data.items || [];
   const selected = new Set();
