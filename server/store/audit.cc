@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "server/store/paging.h"
 #include "server/store/sqlite_util.h"
 
 namespace cradle::store {
@@ -128,17 +129,9 @@ Result<Page<AuditEntry, int64_t>> ListAudit(Txn& txn, int64_t after, int limit) 
                                 txn.Prepare(std::string("SELECT ") + kColumns +
                                             " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"));
   stmt.Bind(1, after).Bind(2, limit + 1);
-  Page<AuditEntry, int64_t> page;
-  while (true) {
-    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = page.items.back().seq;
-      break;
-    }
-    page.items.push_back(ReadEntry(stmt));
-  }
-  return page;
+  return internal::ReadPage<AuditEntry, int64_t>(
+      stmt, limit, [](Stmt& row) { return ReadEntry(row); },
+      [](const AuditEntry& item) { return item.seq; });
 }
 
 }  // namespace cradle::store

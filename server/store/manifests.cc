@@ -1,5 +1,6 @@
 #include "server/store/manifests.h"
 
+#include "server/store/paging.h"
 #include "server/store/sqlite_util.h"
 
 namespace cradle::store {
@@ -125,8 +126,7 @@ Status InsertManifest(Txn& txn, const Manifest& m) {
   return InsertManifestWithTimes(txn, m, now, now);
 }
 
-Status InsertManifestWithTimes(Txn& txn, const Manifest& m, int64_t issued_at,
-                               int64_t updated_at) {
+Status InsertManifestWithTimes(Txn& txn, const Manifest& m, int64_t issued_at, int64_t updated_at) {
   CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(InsertManifestSql()));
   stmt.Bind(1, m.id)
       .Bind(2, m.producer)
@@ -190,17 +190,9 @@ Result<Page<Manifest>> ListManifests(Txn& txn, const ManifestFilter& filter,
   if (after && filter.newest_first) stmt.Bind(i++, after_day);  // :day, used twice: one index
   if (after) stmt.Bind(i++, *after);
   stmt.Bind(i, limit + 1);
-  Page<Manifest> page;
-  while (true) {
-    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = page.items.back().id;
-      break;
-    }
-    page.items.push_back(ReadManifest(stmt));
-  }
-  return page;
+  return internal::ReadPage<Manifest, std::string>(
+      stmt, limit, [](Stmt& row) { return ReadManifest(row); },
+      [](const Manifest& item) { return item.id; });
 }
 
 Status UpdateManifestStatus(Txn& txn, const std::string& id, const std::string& expected,
@@ -289,17 +281,12 @@ Result<Page<VoidedManifest, int64_t>> ListVoidedSince(Txn& txn, int64_t after, i
       Stmt stmt, txn.Prepare("SELECT seq, manifest_id, received_at FROM manifest_events "
                              "WHERE kind = 'void' AND seq > ? ORDER BY seq LIMIT ?"));
   stmt.Bind(1, after).Bind(2, limit + 1);
-  Page<VoidedManifest, int64_t> page;
-  while (true) {
-    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = page.items.back().seq;
-      break;
-    }
-    page.items.push_back({stmt.Int(0), stmt.Text(1), stmt.Int(2)});
-  }
-  return page;
+  return internal::ReadPage<VoidedManifest, int64_t>(
+      stmt, limit,
+      [](Stmt& row) {
+        return VoidedManifest{row.Int(0), row.Text(1), row.Int(2)};
+      },
+      [](const VoidedManifest& item) { return item.seq; });
 }
 
 }  // namespace cradle::store

@@ -1,5 +1,6 @@
 #include "server/store/programmes.h"
 
+#include "server/store/paging.h"
 #include "server/store/sqlite_util.h"
 
 namespace cradle::store {
@@ -48,17 +49,9 @@ Result<Page<Programme>> ListProgrammes(Txn& txn, const std::optional<std::string
                              " FROM programmes WHERE (?1 IS NULL OR id > ?1) ORDER BY id "
                              "LIMIT ?2"));
   stmt.Bind(1, after).Bind(2, limit + 1);
-  Page<Programme> page;
-  while (true) {
-    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = page.items.back().id;
-      break;
-    }
-    page.items.push_back(ReadProgramme(stmt));
-  }
-  return page;
+  return internal::ReadPage<Programme, std::string>(
+      stmt, limit, [](Stmt& row) { return ReadProgramme(row); },
+      [](const Programme& item) { return item.id; });
 }
 
 Status AddProgrammeMember(Txn& txn, const std::string& programme_id, const std::string& member) {
