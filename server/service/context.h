@@ -9,6 +9,7 @@
 #include "core/catalogue.h"
 #include "core/clock.h"
 #include "core/wm1.h"
+#include "core/working_calendar.h"
 #include "server/pki/signing_keys.h"
 #include "server/store/database.h"
 
@@ -28,9 +29,13 @@ struct Context {
   const Catalogue& catalogue;
   const Clock& clock;
   Settings settings;
+  // Working days (holidays, make-up days); nullptr = weekends only. Borrowed, like the rest.
+  const WorkingCalendar* calendar = nullptr;
 
   // The published keys as a verifier's key set (every kid the store holds, active or not).
   KeySet TrustedKeys() const;
+  // The calendar, or a weekends-only one when none was given.
+  const WorkingCalendar& Calendar() const;
 };
 
 }  // namespace cradle::service

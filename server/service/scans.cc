@@ -13,6 +13,7 @@
 #include "core/waste_code.h"
 #include "core/wm1.h"
 #include "server/service/audit_json.h"
+#include "server/service/custody.h"
 #include "server/store/audit.h"
 #include "server/store/facilities.h"
 #include "server/store/manifests.h"
@@ -74,8 +75,9 @@ std::optional<Verdict> CheckFields(const ScanInput& s, const Capabilities& caps,
   auto t = ParseRfc3339(s.scanned_at);
   if (!t.ok()) return Invalid("scanned_at: RFC 3339 date-time with an offset required");
   *at = *t;
-  const bool needs_mass = s.kind == "pickup" || s.kind == "receive";
-  if (needs_mass && !s.mass_g) return Invalid("mass_g: required for " + s.kind);
+  // A receive may come without a mass: a weighbridge weighs the whole load, and the transfer's
+  // receipt (weighbridge_g) apportions it.
+  if (s.kind == "pickup" && !s.mass_g) return Invalid("mass_g: required for pickup");
   if (s.mass_g && (*s.mass_g <= 0 || *s.mass_g > kMaxScanMassGrams)) {
     return Invalid("mass_g: must be 1..50000000 grams");
   }
@@ -257,9 +259,15 @@ class BatchWriter {
     auto verdict = Lifecycle(txn, pr, man);
     if (!verdict.ok()) return verdict.status();
     if (*verdict) {
-      if ((*verdict)->code == "ALREADY_COLLECTED") {
+      const std::string& code = (*verdict)->code;
+      if (code == "ALREADY_COLLECTED") {
         boost::json::object d{{"status", man.status}, {"kind", pr.in->kind}};
         if (Status s = Finding(txn, "copied_label", pr, d); !s.ok()) return s;
+      } else if (code == "NOT_CARRIER" || code == "WRONG_RECEIVER" || code == "NOT_IN_CUSTODY" ||
+                 (code == "NOT_ACCEPTED" && pr.in->kind == "dispose")) {
+        boost::json::object d{{"code", code}, {"kind", pr.in->kind}, {"detail", (*verdict)->detail}};
+        if (pr.in->facility) d["facility"] = *pr.in->facility;
+        if (Status s = Finding(txn, "custody_refused", pr, d); !s.ok()) return s;
       }
       return Reject(r, **verdict);
     }
@@ -321,7 +329,7 @@ class BatchWriter {
       if (st == "collected" || st == "received" || st == "disposed") {
         return V(Verdict{"ALREADY_COLLECTED", "manifest " + m.id + " is already " + st});
       }
-      return V();  // issued or rejected
+      return Custody(txn, pr, m, fac);  // issued or rejected
     }
     const char* needs = kind == "dispose" ? "received" : "collected";
     if (st != needs) {
@@ -334,7 +342,29 @@ class BatchWriter {
         return V(Verdict{"NOT_ACCEPTED", "facility " + fac->id + " does not take " + code});
       }
     }
-    return V();
+    return Custody(txn, pr, m, fac);
+  }
+
+  static CustodyScan ScanFor(const Principal& p, const Prepared& pr, const store::Facility* fac) {
+    CustodyScan c;
+    c.kind = *ParseScanKind(pr.in->kind);
+    c.org = p.org;
+    c.actor = p.Actor();
+    c.facility = pr.in->facility;
+    c.vehicle = pr.in->vehicle;
+    c.mass_g = pr.in->mass_g;
+    c.note = pr.in->note;
+    if (fac) c.facility_accepts = fac->accepts;
+    return c;
+  }
+
+  // Who holds the container (transfers.md "Custody"): a refusal changes nothing.
+  Result<std::optional<Verdict>> Custody(store::Txn& txn, const Prepared& pr,
+                                         const store::Manifest& m, const store::Facility* fac) {
+    auto refusal = CheckCustody(txn, ScanFor(p_, pr, fac), m);
+    if (!refusal.ok()) return refusal.status();
+    if (!*refusal) return std::optional<Verdict>();
+    return std::optional<Verdict>(Verdict{(*refusal)->code, (*refusal)->detail});
   }
 
   static const char* NextStatus(const std::string& kind) {
@@ -378,8 +408,16 @@ class BatchWriter {
       return s;
     }
     const std::string next = NextStatus(in.kind);
+    // Compare-and-set on the status: of two pickups of one container (a copied label on two
+    // trucks) the writer commits one; the other finds it collected.
     if (Status s = store::UpdateManifestStatus(txn, m.id, m.status, next); !s.ok()) return s;
     m.status = next;
+    const store::Facility* fac = nullptr;
+    if (in.facility) {
+      auto f = Facility(txn, *in.facility);
+      if (f.ok()) fac = *f;
+    }
+    if (Status s = RecordCustody(ctx_, txn, ScanFor(p_, pr, fac), m); !s.ok()) return s;
     if (in.mass_g && (in.kind == "pickup" || in.kind == "receive")) {
       if (Status s = Weight(txn, pr, m, "declared", m.mass_g); !s.ok()) return s;
       if (pickup_mass) {
