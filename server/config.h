@@ -45,6 +45,7 @@ struct Config {
   int rate_limit_rps = 50;  // per client address, sustained
   int rate_limit_burst = 100;
   std::string log_file;  // empty = stderr
+  std::string calendar_dir;  // working-day calendar folder; empty = the shipped calendar/
   std::string web_root;  // pages under /web/; empty = the source tree's web/ (CRADLE_WEB_ROOT)
   std::string time_zone_offset = "+08:00";
   int time_zone_offset_minutes = 480;

@@ -31,6 +31,7 @@
 #include "server/pki/certs.h"
 #include "server/pki/secrets.h"
 #include "server/pki/signing_keys.h"
+#include "server/service/calendar_source.h"
 #include "server/service/catalogue_source.h"
 #include "server/service/demo.h"
 #include "server/service/parties.h"
@@ -102,7 +103,12 @@ int Serve(const Config& cfg) {
   auto catalogue = service::LoadDeploymentCatalogue(cfg.data);
   if (!catalogue.ok()) return Fail(catalogue.status().ToString());
 
+  auto calendar = service::LoadCalendar(cfg.calendar_dir.empty() ? service::DefaultCalendarDir()
+                                                                  : cfg.calendar_dir);
+  if (!calendar.ok()) return Fail(calendar.status().ToString());
+
   service::Context ctx{**db, **keys, *catalogue, clock, {}};
+  ctx.calendar = &*calendar;
   ctx.settings.tz_offset_minutes = cfg.time_zone_offset_minutes;
   ctx.settings.weight_tolerance_pct = cfg.weight_tolerance_pct;
   ctx.settings.clock_skew_max_s = cfg.clock_skew_max_s;

@@ -11,6 +11,7 @@
 #include "server/api/static_routes.h"
 #include "server/api/render.h"
 #include "server/api/scan_routes.h"
+#include "server/api/transfer_routes.h"
 #include "server/api/requests.h"
 #include "server/http/problem.h"
 #include "server/labels/label.h"
@@ -382,6 +383,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   PartyRoutes(router, deps);
   ManifestRoutes(router, deps);
   ScanRoutes(router, deps);
+  TransferRoutes(router, deps);
   ReconRoutes(router, deps);
   OpsRoutes(router, deps);
   StaticRoutes(router, deps.web_root.empty() ? DefaultWebRoot() : deps.web_root);
