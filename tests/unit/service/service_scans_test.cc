@@ -156,7 +156,10 @@ struct World {
 
   void SetStatus(const std::string& id, const std::string& status) {
     Status s = db->Write([&](store::Txn& txn) -> Status {
-      auto st = txn.Prepare("UPDATE manifests SET status = ? WHERE id = ?");
+      // A received or disposed container is held by the facility that received it (custody).
+      auto st = txn.Prepare(
+          "UPDATE manifests SET status = ?1, holder_facility = CASE WHEN ?1 IN ('received', "
+          "'disposed') THEN 'FAC-A' END WHERE id = ?2");
       if (!st.ok()) return st.status();
       st->Bind(1, status).Bind(2, id);
       return st->Run();
@@ -286,7 +289,10 @@ BOOST_AUTO_TEST_CASE(full_chain_writes_events_and_one_audit_entry_per_batch) {
   BOOST_TEST(t->events[0].device.value_or("") == "dev-1");
   BOOST_TEST(t->events[2].method.value_or("") == "D1");
   BOOST_TEST(w.Count("SELECT count(*) FROM audit_log WHERE action = 'scans.ingest'") == 3);
-  BOOST_TEST(w.Count("SELECT count(*) FROM audit_log") == audit_before + 3);
+  // Besides one entry per batch, the ad hoc trip the pickup opened and its delivery.
+  BOOST_TEST(w.Count("SELECT count(*) FROM audit_log WHERE action IN ('transfer.adhoc', "
+                     "'transfer.deliver')") == 2);
+  BOOST_TEST(w.Count("SELECT count(*) FROM audit_log") == audit_before + 5);
   Status v = w.db->Read([](store::Txn& txn) -> Status {
     auto r = store::VerifyAudit(txn);
     if (!r.ok()) return r.status();
