@@ -92,7 +92,12 @@ Status FindingRules(store::Txn& txn, CaseOpener& opener) {
           f.kind, scan_kind, producer.empty() ? f.actor : producer, f.actor, collector);
       const std::string subject = f.manifest_id ? *f.manifest_id : f.event_id;
       // Weight: one case per manifest and stage (pickup or receive), since the parties differ.
-      const std::string threshold = f.kind == "weight_mismatch" ? scan_kind : "";
+      // Custody: one case per manifest and refusal code (a wrong carrier and a wrong receiver
+      // are different causes).
+      std::string threshold = f.kind == "weight_mismatch" ? scan_kind : "";
+      if (f.kind == "custody_refused") {
+        if (auto* c = detail.if_contains("code"); c && c->is_string()) threshold = c->as_string();
+      }
       detail["event_id"] = f.event_id;
       detail["finding"] = f.seq;
       detail["scanner"] = f.actor;
