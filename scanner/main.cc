@@ -1,6 +1,6 @@
 // cradle-scan: the handheld scanner client. Subcommands enroll, scan, image, sync, status
 // (scanner/README in the report; shared/spec/api.md for the wire). Exit codes: 0 ok, 1 some
-// scans rejected or parked, 2 usage or setup error, 3 network failure after retries.
+// scans rejected or parked (a held scan is not a failure), 2 usage or setup error, 3 network failure after retries.
 #include <boost/program_options.hpp>
 
 #include <charconv>
@@ -19,6 +19,7 @@
 #include "scanner/image_decoder.h"
 #include "scanner/outbox.h"
 #include "scanner/scan_session.h"
+#include "scanner/settings.h"
 #include "scanner/sync.h"
 
 namespace po = boost::program_options;
@@ -33,7 +34,7 @@ constexpr char kUsage[] =
     "  enroll --server https://HOST:PORT --ca CA.crt --cert DEV.crt --key DEV.key\n"
     "  scan   --kind pickup|receive|dispose|reject [--vehicle V] [--facility F] [--method D1]\n"
     "  image  FILE... --kind KIND [--mass M] [--vehicle V] [--facility F] [--method D1]\n"
-    "  sync\n"
+    "  sync   [--hold-for 24h] [--hold-retry 1m]\n"
     "  status\n"
     "every command takes --home DIR (default $CRADLE_SCAN_HOME or ~/.cradle-scan)\n";
 
@@ -235,18 +236,38 @@ void PrintSyncReport(const SyncReport& report) {
   std::cerr << "sync: " << report.sent << " sent, " << report.accepted << " accepted, "
             << report.duplicates << " already stored, " << report.parked << " parked";
   for (const auto& [code, n] : report.parked_codes) std::cerr << " " << code << "=" << n;
+  if (report.held > 0) {
+    std::cerr << ", " << report.held
+              << " held OUT_OF_ORDER (the step before has not reached the server yet; "
+                 "retried by the next syncs)";
+  }
   if (report.retries > 0) std::cerr << " (" << report.retries << " retries)";
   std::cerr << "\n";
 }
 
 int RunSync(const std::vector<std::string>& args) {
   po::options_description options("sync");
-  options.add_options()("home", po::value<std::string>(), "scanner home directory");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory")(
+      "hold-for", po::value<std::string>(),
+      "keep retrying a scan refused as OUT_OF_ORDER this long, then park it (default 24h)")(
+      "hold-retry", po::value<std::string>(), "first wait before retrying it (default 1m)");
   po::variables_map vm = ParseArgs(args, options);
   Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
   if (!ws.ok()) return Fail(ws.status());
   Result<ServerUrl> server = StoredServer(*ws->outbox);
   if (!server.ok()) return Fail(server.status());
+  Result<ScannerSettings> settings = LoadSettings(ws->home.settings_file());
+  if (!settings.ok()) return Fail(settings.status());
+  RetryPolicy policy;
+  policy.hold = settings->hold;
+  for (auto [name, target] : {std::pair{"hold-for", &policy.hold.hold_for_micros},
+                              std::pair{"hold-retry", &policy.hold.first_retry_micros}}) {
+    if (!vm.count(name)) continue;
+    Result<int64_t> micros = ParseDurationMicros(Opt(vm, name));
+    if (!micros.ok())
+      return Fail(Status("USAGE", "--" + std::string(name) + ": " + micros.status().message()));
+    *target = *micros;
+  }
 
   HttpsTransport transport(*server, ws->home);
   SyncDeps deps = RealDeps();
@@ -255,7 +276,7 @@ int RunSync(const std::vector<std::string>& args) {
       std::cerr << "synced " << done << "/" << total << "\n";
     }
   };
-  Syncer syncer(*ws->outbox, transport, RetryPolicy{}, std::move(deps));
+  Syncer syncer(*ws->outbox, transport, policy, std::move(deps));
   Result<SyncReport> report = syncer.Upload();
   if (!report.ok()) return Fail(report.status());
   PrintSyncReport(*report);
@@ -299,12 +320,23 @@ int RunStatus(const std::vector<std::string>& args) {
   std::cout << "home:        " << ws->home.dir().string() << "\n"
             << "server:      " << meta(kMetaServerUrl).value_or("(none)") << "\n"
             << "outbox:      " << counts->queued << " queued, " << counts->done << " synced, "
-            << counts->parked << " parked\n"
+            << counts->parked << " parked, " << counts->held << " held\n"
             << "last sync:   " << DescribeTime(meta(kMetaLastSyncAt), now) << "\n"
             << "key set:     " << (keys.ok() ? std::to_string(keys->size()) : std::string("no"))
             << " key(s), fetched " << DescribeTime(meta(kMetaJwksFetchedAt), now) << "\n"
             << "revocations: " << (revoked.ok() ? *revoked : 0) << " voided manifest(s)\n";
   constexpr size_t kShown = 50;
+  Result<std::vector<HeldScan>> held = outbox.Held(kShown);
+  if (held.ok()) {
+    for (const HeldScan& h : *held) {
+      std::cout << "held:        " << h.code << " " << KindName(h.kind) << " " << h.manifest_id
+                << " event " << h.event_id << ", refused " << h.attempts << "x since "
+                << DescribeTime(std::to_string(h.held_since_micros), now) << ", next try after "
+                << FormatRfc3339(h.retry_at_micros / kMicrosPerSecond * kMicrosPerSecond,
+                                 LocalUtcOffsetMinutes(h.retry_at_micros))
+                << "\n";
+    }
+  }
   Result<std::vector<ParkedScan>> parked = outbox.Parked(kShown);
   if (parked.ok()) {
     for (const ParkedScan& p : *parked) {
