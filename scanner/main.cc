@@ -1,6 +1,7 @@
 // cradle-scan: the handheld scanner client. Subcommands enroll, scan, image, sync, status
 // (scanner/README in the report; shared/spec/api.md for the wire). Exit codes: 0 ok, 1 some
-// scans rejected or parked (a held scan is not a failure), 2 usage or setup error, 3 network failure after retries.
+// scans rejected or parked (a held scan is not a failure), 2 usage or setup error, 3 network
+// failure after retries.
 #include <boost/program_options.hpp>
 
 #include <charconv>
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/jwks.h"
 #include "core/mass.h"
+#include "core/transfer_token.h"
 #include "scanner/home.h"
 #include "scanner/https_transport.h"
 #include "scanner/image_decoder.h"
@@ -36,6 +38,7 @@ constexpr char kUsage[] =
     "  image  FILE... --kind KIND [--mass M] [--vehicle V] [--facility F] [--method D1]\n"
     "  sync   [--hold-for 24h] [--hold-retry 1m]\n"
     "  status\n"
+    "  verify-transfer IMAGE|TOKEN   check a transfer manifest's QR offline (stored key set)\n"
     "every command takes --home DIR (default $CRADLE_SCAN_HOME or ~/.cradle-scan)\n";
 
 int Fail(const Status& status) {
@@ -351,6 +354,67 @@ int RunStatus(const std::vector<std::string>& args) {
   return kOk;
 }
 
+// An inspector's check of the paper a driver carries: the WT1 token from a photo of the
+// manifest or as text, verified with the key set of the last sync (no network).
+int RunVerifyTransfer(const std::vector<std::string>& args) {
+  po::options_description options("verify-transfer");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory")(
+      "file", po::value<std::vector<std::string>>(), "a photo of the manifest, or the token");
+  po::variables_map vm = ParseArgs(args, options, /*with_files=*/true);
+  if (!vm.count("file")) return Fail(Status("USAGE", "verify-transfer needs IMAGE or TOKEN"));
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Result<KeySet> keys = StoredKeys(*ws->outbox);
+  if (!keys.ok()) return Fail(keys.status());
+
+  int refused = 0;
+  for (const std::string& input : vm["file"].as<std::vector<std::string>>()) {
+    std::vector<std::string> tokens;
+    std::error_code ec;
+    if (!IsTransferToken(input) && std::filesystem::is_regular_file(input, ec)) {
+      Result<std::vector<std::string>> texts = ReadQrCodesFromFile(input);
+      if (!texts.ok() || texts->empty()) {
+        ++refused;
+        std::cout << "UNREADABLE " << input << ": "
+                  << (texts.ok() ? "no QR code found" : texts.status().message()) << "\n";
+        continue;
+      }
+      for (const std::string& text : *texts) {
+        if (IsTransferToken(text)) tokens.push_back(text);
+      }
+      if (tokens.empty()) {
+        ++refused;
+        std::cout << "NOT_A_TRANSFER " << input
+                  << ": the QR codes found are not transfer tokens (a label is checked with scan)"
+                  << "\n";
+        continue;
+      }
+    } else {
+      tokens.emplace_back(StripLineEnding(input));
+    }
+    for (const std::string& token : tokens) {
+      Result<TransferTokenFields> f = VerifyTransferToken(token, *keys);
+      if (!f.ok()) {
+        ++refused;
+        std::cout << f.status().code() << " " << f.status().message() << "\n";
+        continue;
+      }
+      std::cout << "GENUINE transfer " << f->number << " signed "
+                << FormatRfc3339(f->issued_at * kMicrosPerSecond, 0) << " with key " << f->kid
+                << "\n"
+                << "  sender   " << f->sender << "  carrier " << f->carrier << "  receiver "
+                << f->receiver << "\n"
+                << "  vehicle  " << f->vehicle << "  date " << FormatIsoDate(f->date)
+                << "  containers " << f->containers << "\n";
+      for (const TransferTokenLine& line : f->lines) {
+        std::cout << "  " << line.waste_code << "  " << line.count << " containers  "
+                  << FormatKg(line.mass_g) << " declared\n";
+      }
+    }
+  }
+  return refused > 0 ? kRejected : kOk;
+}
+
 int Run(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kUsage;
@@ -368,6 +432,7 @@ int Run(int argc, char** argv) {
     if (command == "image") return RunImage(args);
     if (command == "sync") return RunSync(args);
     if (command == "status") return RunStatus(args);
+    if (command == "verify-transfer") return RunVerifyTransfer(args);
   } catch (const po::error& e) {
     std::cerr << "cradle-scan " << command << ": " << e.what() << "\n" << kUsage;
     return kSetup;
