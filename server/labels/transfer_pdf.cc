@@ -365,6 +365,22 @@ Result<TransferPdf> RenderPass(const TransferSheet& sheet, const QrMatrix& qr, i
 
 }  // namespace
 
+TransferTokenFields TokenFieldsFor(const TransferSheet& sheet, std::string kid, CivilDate date) {
+  TransferTokenFields f;
+  f.kid = std::move(kid);
+  f.number = sheet.number;
+  f.sender = sheet.sender.id;
+  f.carrier = sheet.carrier.id;
+  f.receiver = sheet.receiver.id;
+  f.vehicle = sheet.vehicle;
+  f.date = date;
+  for (const TransferSheetLine& l : sheet.lines) {
+    f.lines.push_back({l.waste_code, l.count, l.declared_g.value_or(0)});
+  }
+  f.issued_at = sheet.printed_at / kMicrosPerSecond;
+  return CanonicalTransferFields(std::move(f));
+}
+
 Result<TransferPdf> RenderTransferPdfDetailed(const TransferSheet& sheet) {
   if (sheet.containers.size() > kMaxSheetContainers) {
     return Status("INVALID_FIELD", "a manifest prints at most 5000 containers");

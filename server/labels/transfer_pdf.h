@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/transfer_token.h"
 
 namespace cradle::labels {
 
@@ -73,6 +74,11 @@ struct TransferPdf {
   int pages = 0;
   int unknown_glyphs = 0;  // characters the font could not draw (0 for any Chinese text)
 };
+
+// The WT1 fields that a sheet's QR should carry: its number, parties, vehicle, the lines'
+// declared masses, signed at `printed_at`; `date` is the planned day (or the ad hoc trip's day).
+// Canonical (lines sorted, containers summed); BuildTransferToken validates them.
+TransferTokenFields TokenFieldsFor(const TransferSheet& sheet, std::string kid, CivilDate date);
 
 // The PDF with what the layout observed.
 Result<TransferPdf> RenderTransferPdfDetailed(const TransferSheet& sheet);

@@ -79,17 +79,8 @@ TransferSheet SampleSheet(int containers) {
        std::nullopt},
       {"900-249-08", "废矿物油与含矿物油废物", 2, 400'000, 399'000, std::nullopt, std::nullopt}};
 
-  TransferTokenFields f;
-  f.kid = "K1";
-  f.number = s.number;
-  f.sender = s.sender.id;
-  f.carrier = s.carrier.id;
-  f.receiver = s.receiver.id;
-  f.vehicle = s.vehicle;
-  f.date = {2026, 12, 3};
-  for (const auto& l : s.lines) f.lines.push_back({l.waste_code, l.count, *l.declared_g});
-  f.issued_at = s.printed_at / 1'000'000;
-  auto token = BuildTransferToken(CanonicalTransferFields(f), VectorKey());
+  const TransferTokenFields f = TokenFieldsFor(s, "K1", {2026, 12, 3});
+  auto token = BuildTransferToken(f, VectorKey());
   BOOST_REQUIRE_MESSAGE(token.ok(), token.status().ToString());
   s.token = *token;
   return s;
@@ -170,6 +161,12 @@ BOOST_AUTO_TEST_CASE(a4_manifest_with_parties_lines_signatures_and_a_verifiable_
   BOOST_CHECK_EQUAL(fields->number, sheet.number);
   BOOST_CHECK_EQUAL(fields->vehicle, "浙J12345");
   BOOST_CHECK_EQUAL(fields->containers, 12);
+  // What the QR says is what the page says: the lines' counts and declared masses.
+  BOOST_REQUIRE_EQUAL(fields->lines.size(), 2u);
+  BOOST_CHECK_EQUAL(fields->lines[0].waste_code, "772-002-18");
+  BOOST_CHECK_EQUAL(fields->lines[0].count, 10);
+  BOOST_CHECK_EQUAL(fields->lines[0].mass_g, 12'500'000);
+  BOOST_CHECK_EQUAL(fields->receiver, "FAC-F");
 }
 
 BOOST_AUTO_TEST_CASE(long_container_lists_continue_on_numbered_pages) {
