@@ -174,7 +174,10 @@ Result<ScanContext> ContextFrom(const po::variables_map& vm) {
 void PrintSummary(const ScanSession& session, Outbox& outbox) {
   Result<OutboxCounts> counts = outbox.Counts();
   std::cerr << session.accepted() << " accepted, " << session.refused() << " not queued";
-  if (counts.ok()) std::cerr << "; outbox: " << counts->queued << " waiting for sync";
+  if (counts.ok()) {
+    std::cerr << "; outbox: " << counts->queued << " waiting for sync";
+    if (counts->held > 0) std::cerr << ", " << counts->held << " held for a retry";
+  }
   std::cerr << "\n";
 }
 
