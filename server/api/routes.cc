@@ -384,6 +384,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   ScanRoutes(router, deps);
   ReconRoutes(router, deps);
   OpsRoutes(router, deps);
+  MeRoutes(router, deps);
   StaticRoutes(router, deps.web_root.empty() ? DefaultWebRoot() : deps.web_root);
 }
 

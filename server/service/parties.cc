@@ -44,8 +44,10 @@ Result<store::Org> CreateOrg(const Context& ctx, const Principal& p, store::Org 
   if (!p.ReadsAll()) return Forbidden("register organisations");
   Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
     if (Status st = store::InsertOrg(txn, org); !st.ok()) return st;
-    boost::json::object change{{"uscc", org.uscc},         {"name", org.name},
-                               {"roles", ToJson(org.roles)}, {"district", org.district},
+    boost::json::object change{{"uscc", org.uscc},
+                               {"name", org.name},
+                               {"roles", ToJson(org.roles)},
+                               {"district", org.district},
                                {"small_enterprise", org.small_enterprise}};
     return store::AppendAudit(txn, p.Actor(), "org.create", org.uscc, ChangeText(change)).status();
   });
@@ -63,6 +65,44 @@ Result<store::Org> GetOrg(const Context& ctx, const Principal&, const std::strin
   });
   if (!s.ok()) return s;
   return *out;
+}
+
+Result<Me> WhoAmI(const Context& ctx, const Principal& p) {
+  Me me;
+  me.org = p.org;
+  me.role = p.role;
+  me.device = p.device;
+  if (!p.org.empty()) {
+    auto org = GetOrg(ctx, p, p.org);
+    if (!org.ok()) return org.status();  // the token's organisation exists (foreign key)
+    me.name = org->name;
+  }
+  // A device scans for its organisation and reads what a scanner needs offline.
+  if (!p.device.empty()) {
+    me.may = {"scan", "read_revocations", "read_jwks"};
+    return me;
+  }
+  switch (p.role) {
+    case Role::kProducer:
+      me.may = {"issue_manifests", "print_labels", "void_manifests", "read_own", "respond_cases"};
+      break;
+    case Role::kCollector:
+      me.may = {"scan_pickup", "read_own", "respond_cases"};
+      break;
+    case Role::kFacility:
+      me.may = {"scan_receive", "scan_dispose", "scan_reject", "read_own", "respond_cases"};
+      break;
+    case Role::kRegulator:
+      me.may = {"read_all",    "reconcile",         "act_on_cases", "run_rules",
+                "create_orgs", "create_facilities", "verify_audit"};
+      break;
+    case Role::kAdmin:
+      me.may = {
+          "read_all",          "reconcile",    "act_on_cases",  "run_rules",        "create_orgs",
+          "create_facilities", "verify_audit", "create_tokens", "register_devices", "revoke"};
+      break;
+  }
+  return me;
 }
 
 Result<store::Page<store::Org>> ListOrgs(const Context& ctx, const Principal&,
@@ -96,8 +136,8 @@ Result<IssuedToken> CreateToken(const Context& ctx, const Principal& p, const st
     if (!id.ok()) return id.status();
     out.id = *id;
     // The audit records the token's id and hash prefix, never the token.
-    boost::json::object change{{"token_id", out.id}, {"org", org}, {"role", out.role},
-                               {"label", label}};
+    boost::json::object change{
+        {"token_id", out.id}, {"org", org}, {"role", out.role}, {"label", label}};
     return store::AppendAudit(txn, p.Actor(), "token.create", org, ChangeText(change)).status();
   });
   if (!s.ok()) return s;
@@ -156,13 +196,15 @@ Result<store::Facility> CreateFacility(const Context& ctx, const Principal& p, s
     auto got = store::FindFacility(txn, f.id);
     if (!got.ok()) return got.status();
     out = *got;
-    boost::json::object change{{"id", f.id},     {"operator", f.operator_org}, {"kind", f.kind},
-                               {"name", f.name}, {"accepts", ToJson(f.accepts)}};
+    boost::json::object change{{"id", f.id},
+                               {"operator", f.operator_org},
+                               {"kind", f.kind},
+                               {"name", f.name},
+                               {"accepts", ToJson(f.accepts)}};
     if (f.volume_m3) change["volume_m3"] = *f.volume_m3;
     if (f.density_t_per_m3) change["density_t_per_m3"] = *f.density_t_per_m3;
     if (f.t_per_year) change["t_per_year"] = *f.t_per_year;
-    return store::AppendAudit(txn, p.Actor(), "facility.create", f.id, ChangeText(change))
-        .status();
+    return store::AppendAudit(txn, p.Actor(), "facility.create", f.id, ChangeText(change)).status();
   });
   if (!s.ok()) return s;
   return out;
@@ -202,8 +244,7 @@ Result<ProgrammeWithMembers> CreateProgramme(const Context& ctx, const Principal
                                {"collector", programme.collector},
                                {"capacity_t_per_year", programme.capacity_t_per_year},
                                {"members", ToJson(members)}};
-    return store::AppendAudit(txn, p.Actor(), "programme.create", programme.id,
-                              ChangeText(change))
+    return store::AppendAudit(txn, p.Actor(), "programme.create", programme.id, ChangeText(change))
         .status();
   });
   if (!s.ok()) return s;
