@@ -28,7 +28,34 @@ export function base45Decode(text) {
   return new Uint8Array(out);
 }
 
-// The token's parts, or null when it does not follow the grammar.
+const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const PACKAGING = new Set(['DR', 'BG', 'TB', 'BX', 'IB', 'TK', 'BK', 'OT']);
+
+function usccOk(u) {
+  if (u.length !== 18 || ![...u].every((c) => USCC_ALPHABET.includes(c)) || !/^\d{6}$/.test(u.slice(2, 8))) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; ++i) sum += USCC_ALPHABET.indexOf(u[i]) * USCC_WEIGHTS[i];
+  return USCC_ALPHABET[(31 - (sum % 31)) % 31] === u[17];
+}
+
+// The field rules of label-token.md (a validly signed token can still break them).
+function fieldsOk(id, mass, pack) {
+  const uscc = id.slice(0, 18);
+  const rest = id.slice(18);
+  const m = rest.match(/^(\d{6}(\d{2})|\d{6}S\d{2})(\d{4})(\d{2})(\d{2})(\d{3})$/);
+  if (!m || !usccOk(uscc)) return false;
+  if (m[2] !== undefined) {
+    const hw = Number(m[2]);
+    if (hw < 1 || hw > 50 || (hw >= 41 && hw <= 44)) return false;
+  }
+  const [y, mo, d] = [Number(m[3]), Number(m[4]), Number(m[5])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return false;
+  return m[6] !== '000' && mass <= 50000000 && PACKAGING.has(pack);
+}
+
+// The token's parts, or null when it does not follow the grammar and the field rules.
 export function parse(token) {
   const t = token.replace(/[\r\n]+/g, '');
   if (!t.startsWith('WM1:') || t.length < 4 + 96 + 5) return null;
@@ -38,6 +65,7 @@ export function parse(token) {
   if (parts.length !== 5 || parts[4] !== '') return null;
   const [kid, id, mass, pack] = parts;
   if (!/^[0-9A-Z]{1,8}$/.test(kid) || !/^[0-9A-Z]{37,38}$/.test(id) || !/^[1-9]\d{0,7}$/.test(mass) || !/^[A-Z]{2}$/.test(pack)) return null;
+  if (!/^[0-9A-Z $%*+\-./:]+$/.test(t) || !fieldsOk(id, Number(mass), pack)) return null;
   return { kid, id, mass_g: Number(mass), packaging: pack, signed, sig };
 }
 
@@ -59,10 +87,10 @@ async function publicKey(jwk) {
 export async function verdict(token, jwks = cachedJwks(), revoked = cachedRevoked()) {
   const p = parse(token);
   if (!p) return { verdict: 'malformed' };
+  const sig = base45Decode(p.sig);
+  if (!sig || sig.length !== 64) return { verdict: 'malformed' };
   const jwk = (jwks?.keys || []).find((k) => k.kid === p.kid && k.crv === 'Ed25519');
   if (!jwk) return { verdict: 'forged', id: p.id };
-  const sig = base45Decode(p.sig);
-  if (!sig || sig.length !== 64) return { verdict: 'forged', id: p.id };
   const ok = await crypto.subtle.verify({ name: 'Ed25519' }, await publicKey(jwk), sig, new TextEncoder().encode(p.signed));
   if (!ok) return { verdict: 'altered', id: p.id };
   if (revoked.has(p.id)) return { verdict: 'voided', id: p.id };

@@ -111,9 +111,9 @@ function demoTokens(dataDir) {
 
 // ---- browser steps ----------------------------------------------------------------------------
 
-async function shot(page, name) {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+async function shot(page, name, { fullPage = true } = {}) {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }
 
 // Sign-in asks only for the token; GET /api/v1/me says who it is.
@@ -470,7 +470,7 @@ async function run() {
   await noCodes(page, 'the English dashboard', false);
   await page.setViewportSize({ width: 360, height: 780 });
   await fits(page, 'the dashboard at 360 px');
-  await shot(page, 'dashboard-en-360');
+  await shot(page, 'dashboard-en-360', { fullPage: false });
   await page.setViewportSize({ width: 1440, height: 900 });
   await shot(page, 'dashboard-en');
   await audit(page, 'English dashboard');

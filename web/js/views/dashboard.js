@@ -64,8 +64,11 @@ async function landfillPanel(facilities) {
   const c = r.data;
   const cap = c.landfill?.volume_m3 || lf.capacity?.volume_m3 || 0;
   const months = (c.months || []).filter((m) => m.volume_m3 > 0 || m.cumulative_volume_m3 > 0);
-  // The projected date's range: the fastest and slowest month's daily fill rate.
-  const rates = months.map((m) => m.volume_m3 / 30.4).filter((x) => x > 0);
+  // The projected date's range: the fastest and the slowest whole month's daily fill rate
+  // (the first month and the current one are partial and would skew it).
+  const thisM = new Date().toISOString().slice(0, 7);
+  const whole = months.slice(1).filter((m) => m.month < thisM);
+  const rates = (whole.length ? whole : months).map((m) => m.volume_m3 / 30.4).filter((x) => x > 0);
   const left = c.landfill?.volume_left_m3 ?? 0;
   const today = new Date().toISOString().slice(0, 10);
   const early = rates.length ? addDays(today, left / Math.max(...rates)) : null;
@@ -81,17 +84,20 @@ async function landfillPanel(facilities) {
   ];
   return chartPanel({ id: 'chart-landfill', title: `${t('chart.landfill')} · ${lf.name}`, note, columns, rows, csvName: 'landfill',
     option: (rs) => {
+      // A time axis, so the projection to the full date is drawn to scale.
+      const at = (m) => `${m}-15`;
       const last = rs[rs.length - 1];
-      const projection = full && last ? [[last.month, last.used], [full.slice(0, 7), cap]] : [];
-      const cats = [...rs.map((x) => x.month), ...(full ? [full.slice(0, 7)] : [])];
+      const projection = full && last ? [[at(last.month), last.used], [full, cap]] : [];
+      const end = full || (last ? at(last.month) : today);
+      const start = rs.length ? at(rs[0].month) : today;
       return {
-        tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
-        xAxis: { type: 'category', data: cats },
+        tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { ...grid, top: 64 },
+        xAxis: { type: 'time' },
         yAxis: axisT('m³'),
         series: [
-          { type: 'line', name: t('chart.usedM3'), areaStyle: { opacity: 0.2 }, data: rs.map((x) => [x.month, x.used]) },
+          { type: 'line', name: t('chart.usedM3'), areaStyle: { opacity: 0.2 }, data: rs.map((x) => [at(x.month), x.used]) },
           { type: 'line', name: t('chart.projection'), lineStyle: { type: 'dashed' }, data: projection },
-          { type: 'line', name: t('chart.capacityM3'), symbol: 'none', lineStyle: { type: 'dotted' }, data: cats.map((m) => [m, cap]) },
+          { type: 'line', name: t('chart.capacityM3'), symbol: 'none', lineStyle: { type: 'dotted' }, data: [[start, cap], [end, cap]] },
         ],
       };
     } });
@@ -110,7 +116,7 @@ function programmePanel(report) {
   ];
   return chartPanel({ id: 'chart-programme', title: t('chart.programme'), columns, rows, csvName: `programmes-${report.month}`,
     option: (rs) => ({
-      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
+      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { ...grid, top: 84 },
       xAxis: { type: 'category', data: rs.map((p) => p.name) },
       yAxis: [axisT(t('chart.members')), { ...axisT('t'), splitLine: { show: false } }],
       series: [
