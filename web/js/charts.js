@@ -34,11 +34,17 @@ export function chartPanel({ id, title, note, columns, rows, option, csvName }) 
     h('div', { class: 'row' }, h('h2', {}, title), h('div', { class: 'chart-actions' }, toggle, csv)),
     note ? h('p', { class: 'hint' }, note) : null,
     chartBox, tableBox);
+  // The panel is put on the page after this returns: draw once it is there (a panel a newer
+  // render threw away never connects, and is left alone after a few frames).
   echarts().then((e) => {
-    if (!section.isConnected) return;
-    const chart = e.init(chartBox, null, { renderer: 'canvas' });
-    chart.setOption({ color: PALETTE, animation: false, textStyle: { fontFamily: 'inherit' }, ...option(rows) });
-    live.add(chart);
+    let tries = 0;
+    const draw = () => {
+      if (!section.isConnected) { if (++tries < 120) requestAnimationFrame(draw); return; }
+      const chart = e.init(chartBox, null, { renderer: 'canvas' });
+      chart.setOption({ color: PALETTE, animation: false, textStyle: { fontFamily: 'inherit' }, ...option(rows) });
+      live.add(chart);
+    };
+    draw();
   });
   return section;
 }

@@ -468,8 +468,11 @@ async function run() {
   await page.waitForSelector('#tbl-producers tbody tr', { timeout: 20000 });
   check('the English page has English headers with the unit', (await page.textContent('#tbl-producers thead')).includes('Declared (t)'));
   await noCodes(page, 'the English dashboard', false);
+  await page.waitForSelector('#chart-tonnage canvas');
   await page.setViewportSize({ width: 360, height: 780 });
+  await page.waitForTimeout(500);
   await fits(page, 'the dashboard at 360 px');
+  await page.evaluate(() => document.querySelector('#chart-tonnage').scrollIntoView());
   await shot(page, 'dashboard-en-360', { fullPage: false });
   await page.setViewportSize({ width: 1440, height: 900 });
   await shot(page, 'dashboard-en');
