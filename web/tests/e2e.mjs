@@ -412,6 +412,22 @@ async function run() {
   check('the programme table matches the reconciliation API', prog.length === report.programmes.length && prog.length >= 1 &&
     prog.every((row, i) => num(row[1]) === report.programmes[i].members && num(row[2]) === report.programmes[i].served_month &&
       num(row[4]) === t3(report.programmes[i].ytd_collected_g)), JSON.stringify(prog));
+  // The Sankey's table: the month's received and disposed labels, by destination.
+  const flowG = new Map();
+  for (const status of ['received', 'disposed']) {
+    let after = '';
+    for (;;) {
+      const page1 = (await apiCall(base, ca, 'GET', `/api/v1/manifests?month=${month}&status=${status}&limit=200${after ? `&after=${after}` : ''}`, tokens.regulator.token)).json;
+      for (const m of page1.items) if (m.destination) flowG.set(m.destination, (flowG.get(m.destination) || 0) + m.mass_g);
+      if (!page1.next) break;
+      after = encodeURIComponent(page1.next);
+    }
+  }
+  const flows = await tableOf('chart-flows-table');
+  const flowT = flows.reduce((a, r) => a + num(r[2]), 0);
+  const apiT = [...flowG.values()].reduce((a, g) => a + g, 0) / 1e6;
+  check('the Sankey of the month\'s flows has the demo district\'s data and matches the manifests API',
+    flows.length >= 2 && Math.abs(flowT - apiT) < 0.01 * flows.length, `${flowT} t vs ${apiT} t in ${flows.length} rows`);
   const allCases = (await apiCall(base, ca, 'GET', '/api/v1/cases?limit=200', tokens.regulator.token)).json?.items || [];
   const openCases = allCases.filter((c) => c.status !== 'closed').length;
   const casesTable = await tableOf('chart-cases-table');

@@ -172,6 +172,43 @@ async function casesPanel() {
     }) });
 }
 
+// The month's flows producer -> facility, composed from the month's labels that reached a
+// facility (received or disposed), by their destination, in declared tonnes. (Consolidation
+// shows once transfers carry it.)
+async function flowsPanel(month, report, facilities) {
+  const lists = await Promise.all(['received', 'disposed'].map((status) => allPages('/api/v1/manifests', { month, status })));
+  const bad = lists.find((r) => !r.ok);
+  if (bad) return emptyPanel('chart-flows', t('chart.flows'), notice('error', api.describe(bad)));
+  const producerName = new Map((report.producers || []).map((p) => [p.org, p.name || p.org]));
+  const facilityName = new Map(facilities.map((f) => [f.id, f.name || f.id]));
+  const sums = new Map();
+  for (const m of lists.flatMap((r) => r.items)) {
+    if (!m.destination) continue;
+    const key = `${m.producer}\u0000${m.destination}`;
+    sums.set(key, (sums.get(key) || 0) + m.mass_g);
+  }
+  const rows = [...sums].map(([key, g]) => {
+    const [from, to] = key.split('\u0000');
+    return { from: producerName.get(from) || from, to: facilityName.get(to) || to, t: tonnes(g) };
+  }).sort((a, b) => b.t - a.t);
+  if (!rows.length) return emptyPanel('chart-flows', t('chart.flows'), h('p', { class: 'empty' }, t('chart.noData')));
+  const columns = [
+    { label: t('chart.from'), value: (x) => x.from },
+    { label: t('chart.to'), value: (x) => x.to },
+    { label: t('chart.flowT'), value: (x) => x.t },
+  ];
+  return chartPanel({ id: 'chart-flows', title: t('chart.flows'), note: t('chart.flowsNote'), columns, rows, csvName: `flows-${month}`,
+    option: (rs) => {
+      const names = [...new Set(rs.flatMap((x) => [x.from, x.to]))];
+      return {
+        tooltip: { trigger: 'item' },
+        series: [{ type: 'sankey', left: 8, right: 140, top: 8, bottom: 8, nodeGap: 4, emphasis: { focus: 'adjacency' },
+          label: { fontSize: 11 }, lineStyle: { color: 'gradient', opacity: 0.4 },
+          data: names.map((name) => ({ name })), links: rs.map((x) => ({ source: x.from, target: x.to, value: x.t })) }],
+      };
+    } });
+}
+
 // GET /api/v1/transfers comes from another part of the work; the chart shows only once the
 // server answers it.
 async function transfersPanel() {
@@ -245,8 +282,9 @@ export async function dashboardView(main) {
     const [report, facilities] = await Promise.all([
       api.get(`/api/v1/reconciliation/${month.value}`), api.get('/api/v1/facilities', { query: { limit: 1000 } })]);
     if (!report.ok) { clear(charts, notice('error', api.describe(report))); clear(tables); return; }
-    const panels = await Promise.all([tonnagePanel(month.value), landfillPanel(facilities.ok ? facilities.data.items || [] : []),
-      programmePanel(report.data), casesPanel(), transfersPanel()]);
+    const facs = facilities.ok ? facilities.data.items || [] : [];
+    const panels = await Promise.all([tonnagePanel(month.value), landfillPanel(facs),
+      programmePanel(report.data), flowsPanel(month.value, report.data, facs), casesPanel(), transfersPanel()]);
     clear(charts, panels);
     clear(tables, monthTables(report.data));
   };
