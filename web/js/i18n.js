@@ -59,6 +59,12 @@ const zh = {
   'orgs.small': '小微企业', 'orgs.contact': '联系人', 'orgs.manifests': '查看标签',
   'tstatus.draft': '草稿', 'tstatus.submitted': '已提交', 'tstatus.in_transit': '运输中', 'tstatus.delivered': '已送达', 'tstatus.received': '已接收', 'tstatus.partially_refused': '部分拒收', 'tstatus.refused': '已拒收', 'tstatus.closed': '已完结', 'tstatus.cancelled': '已取消',
   'chart.flowsNote': '本月已到达设施（已接收或已处置）的标签，按去向设施汇总申报吨数。',
+  'code.ALREADY_COLLECTED': '已被收运过', 'code.BAD_SIGNATURE': '签名不符', 'code.CONFLICT': '与已有记录冲突',
+  'code.FORBIDDEN_FACILITY': '该设施不接收此废物', 'code.INVALID_SCAN': '扫码内容不完整', 'code.NOT_ACCEPTED': '不被接受',
+  'code.NOT_FOUND': '找不到记录', 'code.OUT_OF_ORDER': '上一环节尚未上传', 'code.TOKEN_MISMATCH': '标签与记录不符',
+  'code.UNKNOWN_KEY': '签名密钥未知', 'code.UNKNOWN_MANIFEST': '无此标签记录', 'code.VOIDED': '标签已作废',
+  'code.FORBIDDEN': '无权操作', 'code.custody': '不在本单位保管之下', 'code.other': '服务器拒绝',
+  'list.select': '选择',
   'signin.me': '令牌属于 {name}（{role}）',
   'ckind.weight_mismatch': '重量不符', 'ckind.uncollected': '超期未收运', 'ckind.unreceived': '超期未接收',
   'ckind.forged_label': '伪造标签', 'ckind.copied_label': '复制标签', 'ckind.clock_skew': '扫码时间异常',
@@ -154,6 +160,12 @@ const en = {
   'orgs.small': 'Small enterprise', 'orgs.contact': 'Contact', 'orgs.manifests': 'Labels',
   'tstatus.draft': 'Draft', 'tstatus.submitted': 'Submitted', 'tstatus.in_transit': 'In transit', 'tstatus.delivered': 'Delivered', 'tstatus.received': 'Received', 'tstatus.partially_refused': 'Partly refused', 'tstatus.refused': 'Refused', 'tstatus.closed': 'Closed', 'tstatus.cancelled': 'Cancelled',
   'chart.flowsNote': "This month's labels that reached a facility (received or disposed), by destination, in declared tonnes.",
+  'code.ALREADY_COLLECTED': 'Already collected', 'code.BAD_SIGNATURE': 'Signature does not match', 'code.CONFLICT': 'Conflicts with a record',
+  'code.FORBIDDEN_FACILITY': 'The facility does not accept this waste', 'code.INVALID_SCAN': 'Incomplete scan', 'code.NOT_ACCEPTED': 'Not accepted',
+  'code.NOT_FOUND': 'No such record', 'code.OUT_OF_ORDER': 'The step before has not arrived yet', 'code.TOKEN_MISMATCH': 'Label does not match the record',
+  'code.UNKNOWN_KEY': 'Unknown signing key', 'code.UNKNOWN_MANIFEST': 'No such label', 'code.VOIDED': 'Label voided',
+  'code.FORBIDDEN': 'Not allowed', 'code.custody': 'Not in your custody', 'code.other': 'Refused by the server',
+  'list.select': 'Select',
   'signin.me': 'This token belongs to {name} ({role})',
   'ckind.weight_mismatch': 'Weight mismatch', 'ckind.uncollected': 'Not collected in time', 'ckind.unreceived': 'Not received in time',
   'ckind.forged_label': 'Forged label', 'ckind.copied_label': 'Copied label', 'ckind.clock_skew': 'Scan clock wrong',
@@ -209,6 +221,13 @@ export function onLangChange(fn) { listeners.add(fn); }
 export function t(key, vars = {}) {
   const text = dictionaries[lang][key] ?? dictionaries.zh[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+// A server code in words: its own entry, or (for a code this page does not know yet, such as a
+// new custody refusal) a generic phrase (the code stays in the element's title, for support).
+export function codeText(code) {
+  const key = `code.${code}`;
+  return dictionaries[lang][key] ?? t('code.other');
 }
 
 // Both dictionaries must name the same keys; the e2e test checks this.

@@ -270,6 +270,8 @@ async function run() {
   await page.waitForSelector('table.manifests tbody tr');
   check('the manifest list shows the new manifests',
     (await page.$$eval('table.manifests tbody tr', (rows) => rows.map((r) => r.textContent))).filter((t) => ids.some((id) => t.includes(id))).length === 2);
+  await noCodes(page, 'the label list', true);
+  await audit(page, 'label list');
   await shot(page, 'manifests');
   await page.goto(`${base}/web/#/manifest/${ids[1]}`);
   await page.waitForSelector('#timeline li');

@@ -2,7 +2,7 @@
 // outbox in IndexedDB, and upload to POST /api/v1/scans with each scan's result shown. Each
 // label is checked on the device first (verify.js: the cached JWK Set and revocations), so a
 // forged, altered, voided or already-scanned label is refused before anything is sent.
-import { t } from '../i18n.js';
+import { t, codeText } from '../i18n.js';
 import { h, clear, notice, kg, nowRfc3339 } from '../dom.js';
 import { session } from '../session.js';
 import * as api from '../api.js';
@@ -118,7 +118,7 @@ export async function scanView(main) {
       h('span', { class: `badge badge-scan-${i.state}` }, t(`scan.${i.state}`)),
       h('span', { class: 'scan-kind' }, t(`kind.${i.kind}`)),
       i.mass_g !== undefined ? h('span', {}, kg(i.mass_g)) : null,
-      i.code ? h('code', { class: 'scan-code' }, i.code) : null,
+      i.code ? h('span', { class: 'scan-code', title: i.code, dataset: { code: i.code } }, codeText(i.code)) : null,
       h('span', { class: 'scan-token mono' }, i.manifest || i.token.slice(0, 40)))));
     netState.className = `net ${navigator.onLine ? 'online' : 'offline'}`;
     netState.textContent = navigator.onLine ? t('scan.online') : t('scan.offlineState');
