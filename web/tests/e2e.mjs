@@ -375,6 +375,21 @@ async function run() {
   await page.setViewportSize({ width: 1440, height: 900 });
   await signOut(page);
 
+  // Facility (the landfill): its day, with what waits for its receipt.
+  check('a demo token for the landfill', !!tokens.facility);
+  await signIn(page, base, tokens.facility);
+  await page.waitForSelector('#day-awaiting');
+  check('the facility lands on its day', page.url().endsWith('#/day'));
+  const awaitingApi = (await apiCall(base, ca, 'GET', '/api/v1/manifests?status=collected&limit=200', tokens.facility.token)).json?.items || [];
+  const awaitingRows = (await page.$$('#day-awaiting tbody tr')).length;
+  check('the facility\'s day lists what waits for its receipt, or says what to do',
+    awaitingApi.length ? awaitingRows === awaitingApi.length : (await page.textContent('#day-awaiting')).includes('扫码'),
+    `${awaitingRows} rows, ${awaitingApi.length} from the API: ${await page.textContent('#day-awaiting')}`);
+  check('the facility\'s day says where the trips will show', (await page.textContent('#day-trips')).length > 10);
+  await audit(page, 'facility day');
+  await shot(page, 'facility-day');
+  await signOut(page);
+
   // Regulator: dashboard (audit, facilities, reconciliation/cases or their notices), orgs,
   // drill-down to a producer's manifests, facilities; English and back.
   await signIn(page, base, tokens.regulator);
