@@ -211,5 +211,6 @@ void ScanRoutes(http::Router& router, Deps& d);
 void ReconciliationRoutes(http::Router& router, Deps& d);
 void CaseRoutes(http::Router& router, Deps& d);
 void OperationsRoutes(http::Router& router, Deps& d);
+void MeRoutes(http::Router& router, Deps& d);
 
 }  // namespace cradle::api

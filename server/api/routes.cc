@@ -12,6 +12,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   ReconciliationRoutes(router, deps);
   CaseRoutes(router, deps);
   OperationsRoutes(router, deps);
+  MeRoutes(router, deps);
   StaticRoutes(router, deps.web_root.empty() ? DefaultWebRoot() : deps.web_root);
 }
 
