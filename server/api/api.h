@@ -39,8 +39,6 @@ struct Deps {
 // both call this, so the document is checked against exactly what is served.
 void RegisterRoutes(http::Router& router, Deps& deps);
 
-// GET /api/v1/me (me_routes.cc).
-
 // The OpenAPI 3.1 document served at /openapi.yaml (embedded at build time).
 const std::string& OpenApiYaml();
 
