@@ -12,12 +12,9 @@ namespace cradle::cmd {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> table = {
-      {"serve", &Serve},
-      {"device-cert", &DeviceCert},
-      {"rotate-key", &RotateKey},
-      {"catalogue-import", &CatalogueImport},
-      {"backup", &Backup},
-      {"restore", &Restore},
+      {"serve", &Serve},          {"device-cert", &DeviceCert},
+      {"rotate-key", &RotateKey}, {"catalogue-import", &CatalogueImport},
+      {"backup", &Backup},        {"restore", &Restore},
   };
   return table;
 }
