@@ -20,6 +20,13 @@ class Status {
   Status() = default;  // OK
   Status(std::string code, std::string message)
       : code_(std::move(code)), message_(std::move(message)) {}
+  // A message for the operator only (it quotes SQLite or names a file): the API answers a
+  // generic detail and logs this one.
+  static Status Private(std::string code, std::string message) {
+    Status s(std::move(code), std::move(message));
+    s.private_ = true;
+    return s;
+  }
 
   static Status Ok() { return Status(); }
 
@@ -27,11 +34,13 @@ class Status {
   explicit operator bool() const { return ok(); }
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }
+  bool message_is_private() const { return private_; }
   std::string ToString() const { return ok() ? "OK" : code_ + ": " + message_; }
 
  private:
   std::string code_;
   std::string message_;
+  bool private_ = false;
 };
 
 template <class T>

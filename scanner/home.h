@@ -5,6 +5,7 @@
 //   <home>/device.crt   this device's client certificate for mTLS (0644)
 //   <home>/device.key   its private key (0600: it is the device's identity)
 //   <home>/scanner.db   the SQLite outbox (keys, revocations, scans)
+//   <home>/scanner.conf optional settings (settings.h)
 //
 // The directory itself is 0700. Resolution order: an explicit --home, then $CRADLE_SCAN_HOME,
 // then $HOME/.cradle-scan.
@@ -44,6 +45,7 @@ class Home {
   std::filesystem::path cert_file() const { return dir_ / "device.crt"; }
   std::filesystem::path key_file() const { return dir_ / "device.key"; }
   std::filesystem::path database() const { return dir_ / "scanner.db"; }
+  std::filesystem::path settings_file() const { return dir_ / "scanner.conf"; }
 
  private:
   std::filesystem::path dir_;

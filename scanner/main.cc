@@ -1,6 +1,7 @@
 // cradle-scan: the handheld scanner client. Subcommands enroll, scan, image, sync, status
 // (scanner/README in the report; shared/spec/api.md for the wire). Exit codes: 0 ok, 1 some
-// scans rejected or parked, 2 usage or setup error, 3 network failure after retries.
+// scans rejected or parked (a held scan is not a failure), 2 usage or setup error, 3 network
+// failure after retries.
 #include <boost/program_options.hpp>
 
 #include <charconv>
@@ -14,11 +15,13 @@
 #include "core/clock.h"
 #include "core/jwks.h"
 #include "core/mass.h"
+#include "core/transfer_token.h"
 #include "scanner/home.h"
 #include "scanner/https_transport.h"
 #include "scanner/image_decoder.h"
 #include "scanner/outbox.h"
 #include "scanner/scan_session.h"
+#include "scanner/settings.h"
 #include "scanner/sync.h"
 
 namespace po = boost::program_options;
@@ -33,8 +36,9 @@ constexpr char kUsage[] =
     "  enroll --server https://HOST:PORT --ca CA.crt --cert DEV.crt --key DEV.key\n"
     "  scan   --kind pickup|receive|dispose|reject [--vehicle V] [--facility F] [--method D1]\n"
     "  image  FILE... --kind KIND [--mass M] [--vehicle V] [--facility F] [--method D1]\n"
-    "  sync\n"
+    "  sync   [--hold-for 24h] [--hold-retry 1m]\n"
     "  status\n"
+    "  verify-transfer IMAGE|TOKEN   check a transfer manifest's QR offline (stored key set)\n"
     "every command takes --home DIR (default $CRADLE_SCAN_HOME or ~/.cradle-scan)\n";
 
 int Fail(const Status& status) {
@@ -170,7 +174,10 @@ Result<ScanContext> ContextFrom(const po::variables_map& vm) {
 void PrintSummary(const ScanSession& session, Outbox& outbox) {
   Result<OutboxCounts> counts = outbox.Counts();
   std::cerr << session.accepted() << " accepted, " << session.refused() << " not queued";
-  if (counts.ok()) std::cerr << "; outbox: " << counts->queued << " waiting for sync";
+  if (counts.ok()) {
+    std::cerr << "; outbox: " << counts->queued << " waiting for sync";
+    if (counts->held > 0) std::cerr << ", " << counts->held << " held for a retry";
+  }
   std::cerr << "\n";
 }
 
@@ -235,18 +242,38 @@ void PrintSyncReport(const SyncReport& report) {
   std::cerr << "sync: " << report.sent << " sent, " << report.accepted << " accepted, "
             << report.duplicates << " already stored, " << report.parked << " parked";
   for (const auto& [code, n] : report.parked_codes) std::cerr << " " << code << "=" << n;
+  if (report.held > 0) {
+    std::cerr << ", " << report.held
+              << " held OUT_OF_ORDER (the step before has not reached the server yet; "
+                 "retried by the next syncs)";
+  }
   if (report.retries > 0) std::cerr << " (" << report.retries << " retries)";
   std::cerr << "\n";
 }
 
 int RunSync(const std::vector<std::string>& args) {
   po::options_description options("sync");
-  options.add_options()("home", po::value<std::string>(), "scanner home directory");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory")(
+      "hold-for", po::value<std::string>(),
+      "keep retrying a scan refused as OUT_OF_ORDER this long, then park it (default 24h)")(
+      "hold-retry", po::value<std::string>(), "first wait before retrying it (default 1m)");
   po::variables_map vm = ParseArgs(args, options);
   Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
   if (!ws.ok()) return Fail(ws.status());
   Result<ServerUrl> server = StoredServer(*ws->outbox);
   if (!server.ok()) return Fail(server.status());
+  Result<ScannerSettings> settings = LoadSettings(ws->home.settings_file());
+  if (!settings.ok()) return Fail(settings.status());
+  RetryPolicy policy;
+  policy.hold = settings->hold;
+  for (auto [name, target] : {std::pair{"hold-for", &policy.hold.hold_for_micros},
+                              std::pair{"hold-retry", &policy.hold.first_retry_micros}}) {
+    if (!vm.count(name)) continue;
+    Result<int64_t> micros = ParseDurationMicros(Opt(vm, name));
+    if (!micros.ok())
+      return Fail(Status("USAGE", "--" + std::string(name) + ": " + micros.status().message()));
+    *target = *micros;
+  }
 
   HttpsTransport transport(*server, ws->home);
   SyncDeps deps = RealDeps();
@@ -255,7 +282,7 @@ int RunSync(const std::vector<std::string>& args) {
       std::cerr << "synced " << done << "/" << total << "\n";
     }
   };
-  Syncer syncer(*ws->outbox, transport, RetryPolicy{}, std::move(deps));
+  Syncer syncer(*ws->outbox, transport, policy, std::move(deps));
   Result<SyncReport> report = syncer.Upload();
   if (!report.ok()) return Fail(report.status());
   PrintSyncReport(*report);
@@ -299,12 +326,23 @@ int RunStatus(const std::vector<std::string>& args) {
   std::cout << "home:        " << ws->home.dir().string() << "\n"
             << "server:      " << meta(kMetaServerUrl).value_or("(none)") << "\n"
             << "outbox:      " << counts->queued << " queued, " << counts->done << " synced, "
-            << counts->parked << " parked\n"
+            << counts->parked << " parked, " << counts->held << " held\n"
             << "last sync:   " << DescribeTime(meta(kMetaLastSyncAt), now) << "\n"
             << "key set:     " << (keys.ok() ? std::to_string(keys->size()) : std::string("no"))
             << " key(s), fetched " << DescribeTime(meta(kMetaJwksFetchedAt), now) << "\n"
             << "revocations: " << (revoked.ok() ? *revoked : 0) << " voided manifest(s)\n";
   constexpr size_t kShown = 50;
+  Result<std::vector<HeldScan>> held = outbox.Held(kShown);
+  if (held.ok()) {
+    for (const HeldScan& h : *held) {
+      std::cout << "held:        " << h.code << " " << KindName(h.kind) << " " << h.manifest_id
+                << " event " << h.event_id << ", refused " << h.attempts << "x since "
+                << DescribeTime(std::to_string(h.held_since_micros), now) << ", next try after "
+                << FormatRfc3339(h.retry_at_micros / kMicrosPerSecond * kMicrosPerSecond,
+                                 LocalUtcOffsetMinutes(h.retry_at_micros))
+                << "\n";
+    }
+  }
   Result<std::vector<ParkedScan>> parked = outbox.Parked(kShown);
   if (parked.ok()) {
     for (const ParkedScan& p : *parked) {
@@ -317,6 +355,67 @@ int RunStatus(const std::vector<std::string>& args) {
     }
   }
   return kOk;
+}
+
+// An inspector's check of the paper a driver carries: the WT1 token from a photo of the
+// manifest or as text, verified with the key set of the last sync (no network).
+int RunVerifyTransfer(const std::vector<std::string>& args) {
+  po::options_description options("verify-transfer");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory")(
+      "file", po::value<std::vector<std::string>>(), "a photo of the manifest, or the token");
+  po::variables_map vm = ParseArgs(args, options, /*with_files=*/true);
+  if (!vm.count("file")) return Fail(Status("USAGE", "verify-transfer needs IMAGE or TOKEN"));
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Result<KeySet> keys = StoredKeys(*ws->outbox);
+  if (!keys.ok()) return Fail(keys.status());
+
+  int refused = 0;
+  for (const std::string& input : vm["file"].as<std::vector<std::string>>()) {
+    std::vector<std::string> tokens;
+    std::error_code ec;
+    if (!IsTransferToken(input) && std::filesystem::is_regular_file(input, ec)) {
+      Result<std::vector<std::string>> texts = ReadQrCodesFromFile(input);
+      if (!texts.ok() || texts->empty()) {
+        ++refused;
+        std::cout << "UNREADABLE " << input << ": "
+                  << (texts.ok() ? "no QR code found" : texts.status().message()) << "\n";
+        continue;
+      }
+      for (const std::string& text : *texts) {
+        if (IsTransferToken(text)) tokens.push_back(text);
+      }
+      if (tokens.empty()) {
+        ++refused;
+        std::cout << "NOT_A_TRANSFER " << input
+                  << ": the QR codes found are not transfer tokens (a label is checked with scan)"
+                  << "\n";
+        continue;
+      }
+    } else {
+      tokens.emplace_back(StripLineEnding(input));
+    }
+    for (const std::string& token : tokens) {
+      Result<TransferTokenFields> f = VerifyTransferToken(token, *keys);
+      if (!f.ok()) {
+        ++refused;
+        std::cout << f.status().code() << " " << f.status().message() << "\n";
+        continue;
+      }
+      std::cout << "GENUINE transfer " << f->number << " signed "
+                << FormatRfc3339(f->issued_at * kMicrosPerSecond, 0) << " with key " << f->kid
+                << "\n"
+                << "  sender   " << f->sender << "  carrier " << f->carrier << "  receiver "
+                << f->receiver << "\n"
+                << "  vehicle  " << f->vehicle << "  date " << FormatIsoDate(f->date)
+                << "  containers " << f->containers << "\n";
+      for (const TransferTokenLine& line : f->lines) {
+        std::cout << "  " << line.waste_code << "  " << line.count << " containers  "
+                  << FormatKg(line.mass_g) << " declared\n";
+      }
+    }
+  }
+  return refused > 0 ? kRejected : kOk;
 }
 
 int Run(int argc, char** argv) {
@@ -336,6 +435,7 @@ int Run(int argc, char** argv) {
     if (command == "image") return RunImage(args);
     if (command == "sync") return RunSync(args);
     if (command == "status") return RunStatus(args);
+    if (command == "verify-transfer") return RunVerifyTransfer(args);
   } catch (const po::error& e) {
     std::cerr << "cradle-scan " << command << ": " << e.what() << "\n" << kUsage;
     return kSetup;

@@ -1,5 +1,6 @@
 #include "scanner/outbox.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace cradle::scan {
@@ -25,7 +26,15 @@ CREATE TABLE IF NOT EXISTS outbox(
   claimed INTEGER NOT NULL DEFAULT 0,
   code TEXT);
 CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox(state, seq);
-PRAGMA user_version = 1;
+)sql";
+
+// Version 2: held scans (OUT_OF_ORDER waits for its predecessor). A held scan stays
+// state 'queued' so version-1 files migrate with ADD COLUMN (a CHECK cannot be altered).
+constexpr char kMigrateTo2[] = R"sql(
+ALTER TABLE outbox ADD COLUMN held_since INTEGER;
+ALTER TABLE outbox ADD COLUMN retry_at INTEGER;
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 2;
 )sql";
 
 constexpr char kScanColumns[] =
@@ -50,13 +59,31 @@ QueuedScan ReadScan(const Statement& row) {
 
 }  // namespace
 
+bool IsHoldableCode(const std::string& code) { return code == "OUT_OF_ORDER"; }
+
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path) {
   auto db = Database::Open(path);
   if (!db.ok()) return db.status();
   std::unique_ptr<Outbox> outbox(new Outbox(std::move(db).value()));
   if (Status s = outbox->db_->Exec(kSchema); !s.ok()) return s;
+  if (Status s = outbox->Migrate(); !s.ok()) return s;
   if (Status s = outbox->Prepare(); !s.ok()) return s;
   return outbox;
+}
+
+Status Outbox::Migrate() {
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  auto version = db_->Prepare("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  auto row = version->Step();
+  if (!row.ok()) return row.status();
+  const int64_t current = *row ? version->Int(0) : 0;
+  version->Reset();
+  if (current < 2) {
+    if (Status s = db_->Exec(kMigrateTo2); !s.ok()) return s;
+  }
+  return txn.Commit();
 }
 
 Status Outbox::Prepare() {
@@ -72,6 +99,11 @@ Status Outbox::Prepare() {
       {&set_done_, "UPDATE outbox SET state = 'done' WHERE event_id = ?1 AND state = 'queued'"},
       {&set_parked_,
        "UPDATE outbox SET state = 'parked', code = ?2 WHERE event_id = ?1 AND state = 'queued'"},
+      {&find_hold_,
+       "SELECT held_since, attempts FROM outbox WHERE event_id = ?1 AND state = 'queued'"},
+      {&set_held_,
+       "UPDATE outbox SET code = ?2, held_since = ?3, retry_at = ?4, attempts = ?5 "
+       "WHERE event_id = ?1 AND state = 'queued'"},
       {&unsee_,
        "DELETE FROM seen WHERE (manifest_id, kind) = "
        "(SELECT manifest_id, kind FROM outbox WHERE event_id = ?1)"},
@@ -177,13 +209,15 @@ Result<bool> Outbox::AttachMass(const std::string& event_id, int64_t mass_g) {
   return changed;
 }
 
-Result<std::vector<QueuedScan>> Outbox::ClaimBatch(size_t limit) {
+Result<std::vector<QueuedScan>> Outbox::ClaimBatch(size_t limit, int64_t now_micros,
+                                                   int64_t after_seq) {
   Transaction txn(*db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
   auto select = db_->Prepare(std::string("SELECT ") + kScanColumns +
-                             " FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT ?1");
+                             " FROM outbox WHERE state = 'queued' AND seq > ?3 AND "
+                             "(retry_at IS NULL OR retry_at <= ?2) ORDER BY seq LIMIT ?1");
   if (!select.ok()) return select.status();
-  select->Bind(1, static_cast<int64_t>(limit));
+  select->Bind(1, static_cast<int64_t>(limit)).Bind(2, now_micros).Bind(3, after_seq);
   std::vector<QueuedScan> batch;
   batch.reserve(limit);
   for (;;) {
@@ -203,13 +237,45 @@ Result<std::vector<QueuedScan>> Outbox::ClaimBatch(size_t limit) {
   return batch;
 }
 
-Status Outbox::Settle(const std::vector<ScanOutcome>& outcomes) {
+Result<std::vector<OutboxState>> Outbox::Settle(const std::vector<ScanOutcome>& outcomes,
+                                                int64_t now_micros, const HoldPolicy& hold) {
+  std::vector<OutboxState> states;
+  states.reserve(outcomes.size());
   Transaction txn(*db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
   for (const ScanOutcome& outcome : outcomes) {
     if (!outcome.parked) {
       if (Status s = set_done_.Bind(1, outcome.event_id).Run(); !s.ok()) return s;
+      states.push_back(OutboxState::kDone);
       continue;
+    }
+    if (IsHoldableCode(outcome.code)) {
+      Result<bool> row = find_hold_.Bind(1, outcome.event_id).Step();
+      if (!row.ok()) return row.status();
+      const bool queued = *row;
+      const int64_t since = queued && !find_hold_.IsNull(0) ? find_hold_.Int(0) : now_micros;
+      const int64_t attempts = (queued ? find_hold_.Int(1) : 0) + 1;
+      find_hold_.Reset();
+      const int64_t deadline = since + std::max<int64_t>(0, hold.hold_for_micros);
+      if (queued && now_micros < deadline) {
+        // first_retry * 2^(attempts-1), capped, and never past the deadline: the last try
+        // happens when the hold ends.
+        int64_t delay = std::max<int64_t>(0, hold.first_retry_micros);
+        for (int64_t i = 1; i < attempts && delay < hold.max_retry_micros; ++i) delay *= 2;
+        delay = std::min(delay, std::max<int64_t>(0, hold.max_retry_micros));
+        const int64_t retry_at = std::min(now_micros + delay, deadline);
+        if (Status s = set_held_.Bind(1, outcome.event_id)
+                           .Bind(2, outcome.code)
+                           .Bind(3, since)
+                           .Bind(4, retry_at)
+                           .Bind(5, attempts)
+                           .Run();
+            !s.ok()) {
+          return s;
+        }
+        states.push_back(OutboxState::kHeld);
+        continue;
+      }
     }
     // A label the server calls a copy stays seen; any other refusal may be scanned again.
     if (outcome.code != "ALREADY_COLLECTED") {
@@ -218,12 +284,16 @@ Status Outbox::Settle(const std::vector<ScanOutcome>& outcomes) {
     if (Status s = set_parked_.Bind(1, outcome.event_id).Bind(2, outcome.code).Run(); !s.ok()) {
       return s;
     }
+    states.push_back(OutboxState::kParked);
   }
-  return txn.Commit();
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return states;
 }
 
 Result<OutboxCounts> Outbox::Counts() {
-  auto stmt = db_->Prepare("SELECT state, count(*) FROM outbox GROUP BY state");
+  auto stmt = db_->Prepare(
+      "SELECT CASE WHEN state = 'queued' AND held_since IS NOT NULL THEN 'held' ELSE state END, "
+      "count(*) FROM outbox GROUP BY 1");
   if (!stmt.ok()) return stmt.status();
   OutboxCounts counts;
   for (;;) {
@@ -233,6 +303,7 @@ Result<OutboxCounts> Outbox::Counts() {
     std::string state = stmt->Text(0);
     int64_t n = stmt->Int(1);
     if (state == "queued") counts.queued = n;
+    if (state == "held") counts.held = n;
     if (state == "done") counts.done = n;
     if (state == "parked") counts.parked = n;
   }
@@ -256,6 +327,24 @@ Result<std::vector<ParkedScan>> Outbox::Parked(size_t limit) {
   return parked;
 }
 
+Result<std::vector<HeldScan>> Outbox::Held(size_t limit) {
+  auto stmt = db_->Prepare(
+      "SELECT event_id, manifest_id, kind, code, held_since, retry_at, attempts FROM outbox "
+      "WHERE state = 'queued' AND held_since IS NOT NULL ORDER BY seq LIMIT ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(limit));
+  std::vector<HeldScan> held;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    held.push_back({stmt->Text(0), stmt->Text(1),
+                    ParseKind(stmt->Text(2)).value_or(ScanKind::kPickup), stmt->Text(3),
+                    stmt->Int(4), stmt->Int(5), stmt->Int(6)});
+  }
+  return held;
+}
+
 Result<std::optional<ScanRecord>> Outbox::Find(const std::string& event_id) {
   auto stmt =
       db_->Prepare(std::string("SELECT ") + kScanColumns + " FROM outbox WHERE event_id = ?1");
@@ -267,7 +356,9 @@ Result<std::optional<ScanRecord>> Outbox::Find(const std::string& event_id) {
 }
 
 Result<std::optional<OutboxState>> Outbox::StateOf(const std::string& event_id) {
-  auto stmt = db_->Prepare("SELECT state FROM outbox WHERE event_id = ?1");
+  auto stmt = db_->Prepare(
+      "SELECT CASE WHEN state = 'queued' AND held_since IS NOT NULL THEN 'held' ELSE state END "
+      "FROM outbox WHERE event_id = ?1");
   if (!stmt.ok()) return stmt.status();
   auto row = stmt->Bind(1, event_id).Step();
   if (!row.ok()) return row.status();
@@ -275,6 +366,7 @@ Result<std::optional<OutboxState>> Outbox::StateOf(const std::string& event_id) 
   std::string state = stmt->Text(0);
   OutboxState value = state == "done"     ? OutboxState::kDone
                       : state == "parked" ? OutboxState::kParked
+                      : state == "held"   ? OutboxState::kHeld
                                           : OutboxState::kQueued;
   return std::optional<OutboxState>(value);
 }

@@ -4,7 +4,11 @@
 //   revoked   voided manifest ids from GET /api/v1/revocations;
 //   seen      (manifest id, kind) pairs queued on this device, so a second scan of the same
 //             label with the same kind is caught offline (a copied label);
-//   outbox    scans with state queued -> done | parked (parked keeps the server's code).
+//   outbox    scans with state queued -> done | parked (parked keeps the server's code);
+//             a queued scan the server refused as OUT_OF_ORDER is *held*: it stays queued with
+//             held_since / retry_at / attempts, is re-sent with backoff once retry_at passes,
+//             and is parked only when it has been held for HoldPolicy::hold_for (its
+//             predecessor, e.g. the collector's pickup, may simply not have been synced yet).
 //
 // Every write is one transaction committed with synchronous=FULL before the call returns, so a
 // caller may print "accepted" right after Enqueue. A batch of server answers is settled in one
@@ -27,7 +31,7 @@
 
 namespace cradle::scan {
 
-enum class OutboxState { kQueued, kDone, kParked };
+enum class OutboxState { kQueued, kHeld, kDone, kParked };
 
 struct QueuedScan {
   int64_t seq = 0;  // outbox order
@@ -49,8 +53,29 @@ struct ParkedScan {
   std::string code;
 };
 
+// A refused scan with a holdable code waits and is retried; see the file comment.
+struct HoldPolicy {
+  int64_t hold_for_micros = 24LL * 3600 * 1'000'000;  // then parked; 0 parks at once
+  int64_t first_retry_micros = 60LL * 1'000'000;      // doubles with every refusal ...
+  int64_t max_retry_micros = 3600LL * 1'000'000;      // ... up to this
+};
+
+// The codes that mean "not yet" rather than "never": only the order of arrival is wrong.
+bool IsHoldableCode(const std::string& code);
+
+struct HeldScan {
+  std::string event_id;
+  std::string manifest_id;
+  ScanKind kind = ScanKind::kPickup;
+  std::string code;
+  int64_t held_since_micros = 0;  // first refusal
+  int64_t retry_at_micros = 0;    // not sent again before this
+  int64_t attempts = 0;           // refusals so far
+};
+
 struct OutboxCounts {
-  int64_t queued = 0;
+  int64_t queued = 0;  // waiting for their first send (held ones not included)
+  int64_t held = 0;
   int64_t done = 0;
   int64_t parked = 0;
 };
@@ -93,15 +118,21 @@ class Outbox {
   // for the same event_id).
   Result<bool> AttachMass(const std::string& event_id, int64_t mass_g);
 
-  // The oldest `limit` queued scans in order, marked as claimed. A batch that got no answer
-  // stays queued and comes back from the next call with the same event_ids.
-  Result<std::vector<QueuedScan>> ClaimBatch(size_t limit);
-  // Applies the server's answers in one transaction: done, or parked with its code (a parked
-  // scan no longer counts as seen, so the label may be scanned again).
-  Status Settle(const std::vector<ScanOutcome>& outcomes);
+  // The oldest `limit` queued scans with seq > after_seq in order, marked as claimed; held
+  // scans only once their retry_at <= now_micros. A batch that got no answer stays queued and
+  // comes back from the next call with the same event_ids.
+  Result<std::vector<QueuedScan>> ClaimBatch(size_t limit, int64_t now_micros = INT64_MAX,
+                                             int64_t after_seq = 0);
+  // Applies the server's answers in one transaction: done; held (a holdable code, while
+  // `hold` allows: retry_at moves out with backoff); or parked with its code (a parked scan no
+  // longer counts as seen, so the label may be scanned again). Returns the state each outcome
+  // left its scan in, in order.
+  Result<std::vector<OutboxState>> Settle(const std::vector<ScanOutcome>& outcomes,
+                                          int64_t now_micros, const HoldPolicy& hold);
 
   Result<OutboxCounts> Counts();
   Result<std::vector<ParkedScan>> Parked(size_t limit);
+  Result<std::vector<HeldScan>> Held(size_t limit);
   Result<std::optional<ScanRecord>> Find(const std::string& event_id);
   Result<std::optional<OutboxState>> StateOf(const std::string& event_id);
 
@@ -109,12 +140,15 @@ class Outbox {
   explicit Outbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status Prepare();
   Status InsertOne(const ScanRecord& scan);
+  Status Migrate();
 
   std::unique_ptr<Database> db_;
   Statement insert_scan_;
   Statement insert_seen_;
   Statement set_done_;
   Statement set_parked_;
+  Statement find_hold_;
+  Statement set_held_;
   Statement unsee_;
   Statement insert_revoked_;
   Statement find_revoked_;  // prepared once: the verifier asks for every token read

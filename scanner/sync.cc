@@ -188,10 +188,15 @@ Status Syncer::SendBatch(const std::vector<QueuedScan>& batch, SyncReport& repor
   if (Status s = CheckAnswer(*answer, "POST /api/v1/scans"); !s.ok()) return s;
   Result<std::vector<ScanOutcome>> outcomes = ParseScansAnswer(answer->body, batch);
   if (!outcomes.ok()) return outcomes.status();
-  if (Status s = outbox_.Settle(*outcomes); !s.ok()) return s;
-  for (const ScanOutcome& outcome : *outcomes) {
+  Result<std::vector<OutboxState>> states =
+      outbox_.Settle(*outcomes, NowMicros(), backoff_.policy().hold);
+  if (!states.ok()) return states.status();
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    const ScanOutcome& outcome = (*outcomes)[i];
     ++report.sent;
-    if (outcome.parked) {
+    if ((*states)[i] == OutboxState::kHeld) {
+      ++report.held;
+    } else if (outcome.parked) {
       ++report.parked;
       ++report.parked_codes[outcome.code];
     } else if (outcome.duplicate) {
@@ -208,10 +213,15 @@ Result<SyncReport> Syncer::Upload() {
   Result<OutboxCounts> counts = outbox_.Counts();
   if (!counts.ok()) return counts.status();
   const int64_t total = counts->queued;
+  // Each scan at most once per run: a scan held again by this run waits for the next one even
+  // when its retry time is already due (a zero backoff).
+  const int64_t now = NowMicros();
+  int64_t after_seq = 0;
   for (;;) {
-    Result<std::vector<QueuedScan>> batch = outbox_.ClaimBatch(batch_size_);
+    Result<std::vector<QueuedScan>> batch = outbox_.ClaimBatch(batch_size_, now, after_seq);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) break;
+    after_seq = batch->back().seq;
     if (Status s = SendBatch(*batch, report); !s.ok()) {
       report.retries = retries_;
       return s;

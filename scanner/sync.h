@@ -2,9 +2,10 @@
 //
 // Syncer::Upload claims the oldest queued scans in batches (up to 500 per
 // POST /api/v1/scans), and settles each batch's answer in one outbox transaction: accepted and
-// duplicate are done, rejected is parked with its code. A batch that got no answer stays queued
-// and is re-sent with the same event_ids (after a restart too), so the server stores no scan
-// twice; it answers duplicate for those it had, which counts as done.
+// duplicate are done, rejected is parked with its code, except OUT_OF_ORDER, which is held and
+// re-sent with backoff by later syncs until RetryPolicy::hold ends it (outbox.h). A batch that got
+// no answer stays queued and is re-sent with the same event_ids (after a restart too), so the
+// server stores no scan twice; it answers duplicate for those it had, which counts as done.
 //
 // Network failures, 5xx and 429 are retried with exponential backoff and full jitter
 // (sleep = uniform(0, min(cap, base * 2^attempt))), or Retry-After seconds when the server
@@ -52,6 +53,7 @@ struct RetryPolicy {
   std::chrono::milliseconds base{250};
   std::chrono::milliseconds cap{30'000};
   std::chrono::milliseconds max_retry_after{300'000};  // a longer Retry-After is capped
+  HoldPolicy hold;  // refused as OUT_OF_ORDER: retried by later syncs, then parked
 };
 
 // Full-jitter exponential backoff. `random` returns uniformly distributed 64-bit values.
@@ -75,6 +77,7 @@ struct SyncReport {
   int64_t duplicates = 0;  // stored before (a re-sent batch): done
   int64_t parked = 0;
   std::map<std::string, int64_t> parked_codes;
+  int64_t held = 0;  // refused for now (OUT_OF_ORDER), to be retried by a later sync
   int retries = 0;
 };
 
@@ -98,7 +101,8 @@ class Syncer {
   Syncer(Outbox& outbox, Transport& transport, RetryPolicy policy, SyncDeps deps,
          size_t batch_size = kMaxBatch);
 
-  // Sends every queued scan; records last_sync_at when the outbox is empty of queued scans.
+  // Sends every queued scan and every held scan whose retry time has come, each at most once
+  // per call; records last_sync_at when done.
   Result<SyncReport> Upload();
   // GET /.well-known/jwks.json, checked with core's strict reader, stored with its time.
   Status RefreshKeys();

@@ -45,13 +45,4 @@ std::optional<service::Principal> Authenticate(Deps& deps, const http::Request& 
   return std::nullopt;
 }
 
-http::Handler Authed(Deps& deps, AuthedHandler fn) {
-  return [&deps, fn = std::move(fn)](http::Request& req) -> http::Response {
-    http::Response problem;
-    auto p = Authenticate(deps, req, &problem);
-    if (!p) return problem;
-    return fn(req, *p);
-  };
-}
-
 }  // namespace cradle::api

@@ -104,4 +104,35 @@ boost::json::object RenderAudit(const store::AuditEntry& a) {
           {"prev_hash", a.prev_hash}, {"hash", a.hash}};
 }
 
+boost::json::object RenderCase(const store::Case& c, int tz) {
+  boost::system::error_code ec;
+  auto detail = boost::json::parse(c.detail, ec);
+  return boost::json::object{{"id", c.id},
+                             {"kind", c.kind},
+                             {"subject", c.subject},
+                             {"threshold", c.threshold},
+                             {"party", c.party},
+                             {"status", c.status},
+                             {"detail", ec ? boost::json::value(boost::json::object()) : detail},
+                             {"opened_at", FormatRfc3339(c.opened_at, tz)},
+                             {"opened_month", c.opened_month},
+                             {"updated_at", FormatRfc3339(c.updated_at, tz)}};
+}
+
+boost::json::object RenderCaseWithHistory(const service::CaseWithHistory& c, int tz) {
+  boost::json::object o = RenderCase(c.c, tz);
+  boost::json::array history;
+  for (const auto& a : c.actions) {
+    boost::json::object h{{"action", a.action},
+                          {"actor", a.actor},
+                          {"note", a.note},
+                          {"to", a.to_status},
+                          {"at", FormatRfc3339(a.at, tz)}};
+    h["from"] = a.from_status ? boost::json::value(*a.from_status) : boost::json::value(nullptr);
+    history.push_back(std::move(h));
+  }
+  o["history"] = std::move(history);
+  return o;
+}
+
 }  // namespace cradle::api

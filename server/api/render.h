@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <vector>
 
+#include "server/service/cases.h"
 #include "server/service/manifests.h"
 #include "server/service/parties.h"
 #include "server/store/records.h"
@@ -17,6 +18,8 @@ boost::json::object RenderProgramme(const service::ProgrammeWithMembers& p, int 
 boost::json::object RenderManifest(const store::Manifest& m, int tz);
 boost::json::object RenderEvent(const store::ManifestEvent& e, int tz);
 boost::json::object RenderAudit(const store::AuditEntry& a);
+boost::json::object RenderCase(const store::Case& c, int tz);
+boost::json::object RenderCaseWithHistory(const service::CaseWithHistory& c, int tz);
 
 template <class T, class C, class F>
 boost::json::object RenderPage(const store::Page<T, C>& page, F render_item) {

@@ -1,11 +1,9 @@
-#include "server/api/scan_routes.h"
-
-#include <boost/json.hpp>
+// Scans: POST /api/v1/scans, a batch of 1..1000 scan events (api.md "Scans").
 #include <cmath>
 #include <map>
 #include <utility>
 
-#include "server/api/json_io.h"
+#include "server/api/route.h"
 #include "server/service/scans.h"
 
 namespace cradle::api {
@@ -112,11 +110,9 @@ void CountResults(http::MetricsRegistry& metrics, const std::vector<service::Sca
   }
 }
 
-http::Response Ingest(Deps& d, http::Request& req) {
+Input<std::vector<ScanInput>> ReadBatch(Call& c) {
   http::Response problem;
-  auto p = Authenticate(d, req, &problem);
-  if (!p) return problem;
-  auto body = ParseJsonObject(req, &problem);
+  auto body = ParseJsonObject(c.req(), &problem);
   if (!body) return problem;
   auto it = body->find("scans");
   if (it == body->end() || !it->value().is_array()) {
@@ -140,19 +136,26 @@ http::Response Ingest(Deps& d, http::Request& req) {
     }
     scans.push_back(ScanReader(v.as_object()).Read());
   }
-  auto results = service::IngestScans(d.ctx, *p, scans);
-  if (!results.ok()) return FromStatus(results.status());
-  CountResults(d.metrics, *results);
+  return scans;
+}
+
+http::Response RenderResults(Call& c, const std::vector<service::ScanResult>& results) {
+  CountResults(c.deps().metrics, results);
   boost::json::array out;
-  out.reserve(results->size());
-  for (const auto& r : *results) out.push_back(RenderResult(r));
+  out.reserve(results.size());
+  for (const auto& r : results) out.push_back(RenderResult(r));
   return JsonResponse(200, boost::json::object{{"results", std::move(out)}});
 }
 
 }  // namespace
 
-void ScanRoutes(http::Router& router, Deps& deps) {
-  router.Add("POST", "/api/v1/scans", [&deps](http::Request& req) { return Ingest(deps, req); });
+void ScanRoutes(http::Router& r, Deps& d) {
+  Route(
+      r, d, "POST", "/api/v1/scans", Who::SignedIn(), ReadBatch,
+      [](Call& c, std::vector<ScanInput> scans) {
+        return service::IngestScans(c.ctx(), c.p(), scans);
+      },
+      RenderResults);
 }
 
 }  // namespace cradle::api

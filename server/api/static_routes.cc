@@ -46,6 +46,18 @@ std::optional<std::string> RealPath(const std::string& path) {
   return std::string(buf);
 }
 
+// The web root is the source tree's web/ folder in development, which also holds package.json,
+// tests/, tools/ and node_modules/: only these top-level entries are pages, everything else is
+// not found (issue 11, item 9).
+bool IsServedTopLevel(const std::string& first) {
+  static const char* const kServed[] = {
+      "index.html", "app.css", "favicon.svg", "manifest.webmanifest",
+      "sw.js",      "js",      "icons",       "vendor"};
+  for (const char* name : kServed)
+    if (first == name) return true;
+  return false;
+}
+
 bool IsInside(const std::string& real_root, const std::string& real_path) {
   return real_path == real_root ||
          (real_path.size() > real_root.size() && real_path.starts_with(real_root) &&
@@ -172,6 +184,7 @@ http::Response ServeStatic(const std::string& web_root, const std::vector<std::s
     if (!IsPlainSegment(segments[i])) return NotFound();
     relative += (relative.empty() ? "" : "/") + segments[i];
   }
+  if (names > 0 && !IsServedTopLevel(segments[0])) return NotFound();
   const auto real_root = RealPath(web_root);
   if (!real_root) return NotFound();
   const auto real = RealPath(*real_root + "/" + relative);

@@ -1,5 +1,8 @@
 // The web pages: `GET /` redirects to `/web/`, and `GET /web/...` serves the files under a
-// web root directory (plain ES modules, CSS, the vendored QR decoder and its wasm).
+// web root directory (plain ES modules, CSS, the vendored QR decoder and its wasm). Only an
+// allow-list of top-level entries is served (index.html, app.css, favicon.svg,
+// manifest.webmanifest, sw.js, js/, icons/, vendor/): the source tree's package.json, tests/,
+// tools/ and node_modules/ share the folder and are never served.
 //
 // Safety: a request path is served only when every segment is an ordinary name (no "..", ".",
 // empty segment, NUL, '/' or '\' after percent-decoding) and the file's real path, symlinks

@@ -1,5 +1,7 @@
 #include "server/service/cases.h"
 
+#include "core/domain_types.h"
+
 #include <boost/json.hpp>
 #include <cmath>
 
@@ -70,7 +72,7 @@ Status FindingRules(store::Txn& txn, CaseOpener& opener) {
     if (batch->empty()) break;
     for (const auto& f : *batch) {
       last = f.seq;
-      if (f.kind == "clock_skew") continue;
+      if (Is(f.kind, FindingKind::kClockSkew)) continue;
       boost::system::error_code ec;
       auto parsed = boost::json::parse(f.detail, ec);
       boost::json::object detail =
@@ -82,7 +84,7 @@ Status FindingRules(store::Txn& txn, CaseOpener& opener) {
       if (f.manifest_id) {
         auto m = store::FindManifest(txn, *f.manifest_id);
         if (m.ok()) producer = m->producer;
-        if (f.kind == "weight_mismatch" && scan_kind != "pickup") {
+        if (Is(f.kind, FindingKind::kWeightMismatch) && !Is(scan_kind, ScanKind::kPickup)) {
           auto c = store::LastPickupActor(txn, *f.manifest_id);
           if (!c.ok()) return c.status();
           if (*c) collector = **c;
@@ -94,8 +96,8 @@ Status FindingRules(store::Txn& txn, CaseOpener& opener) {
       // Weight: one case per manifest and stage (pickup or receive), since the parties differ.
       // Custody: one case per manifest and refusal code (a wrong carrier and a wrong receiver
       // are different causes).
-      std::string threshold = f.kind == "weight_mismatch" ? scan_kind : "";
-      if (f.kind == "custody_refused") {
+      std::string threshold = Is(f.kind, FindingKind::kWeightMismatch) ? scan_kind : "";
+      if (Is(f.kind, FindingKind::kCustodyRefused)) {
         if (auto* c = detail.if_contains("code"); c && c->is_string()) threshold = c->as_string();
       }
       detail["event_id"] = f.event_id;
@@ -159,7 +161,7 @@ Status CapacityRules(const Context&, store::Txn& txn, const CivilDate& as_of, in
   for (const auto& r : *rollups) {
     auto f = store::FindFacility(txn, r.facility);
     if (!f.ok()) continue;  // a receipt naming a facility since removed
-    if (f->kind == "landfill" && f->volume_m3 && *f->volume_m3 > 0) {
+    if (Is(f->kind, FacilityKind::kLandfill) && f->volume_m3 && *f->volume_m3 > 0) {
       const double used =
           LandfillVolumeUsedM3(r.cumulative_g / 1e6, f->density_t_per_m3.value_or(1.3),
                                f->cover_fraction.value_or(0)) /
@@ -238,7 +240,7 @@ Result<CaseWithHistory> GetCase(const Context& ctx, const Principal& p, int64_t 
 Result<CaseWithHistory> ActOnCase(const Context& ctx, const Principal& p, int64_t id,
                                   const std::string& action, const std::string& note) {
   if (note.size() > 2000) return Status("INVALID_FIELD", "note: at most 2000 bytes");
-  if (action != "dispatch" && action != "respond" && action != "close" && action != "reopen") {
+  if (!Is(action, CaseAction::kDispatch) && !Is(action, CaseAction::kRespond) && !Is(action, CaseAction::kClose) && !Is(action, CaseAction::kReopen)) {
     return Status("INVALID_FIELD", "action: one of dispatch, respond, close, reopen");
   }
   std::optional<CaseWithHistory> out;
@@ -248,7 +250,7 @@ Result<CaseWithHistory> ActOnCase(const Context& ctx, const Principal& p, int64_
     if (!MaySee(p, *c)) return Status("NOT_FOUND", "no case " + std::to_string(id));
     // Who may act is checked before the state, so a caller learns nothing of a move it may
     // not make.
-    const bool regulator_action = action != "respond";
+    const bool regulator_action = !Is(action, CaseAction::kRespond);
     if (regulator_action && !p.ReadsAll()) {
       return Status("FORBIDDEN", "only a regulator may " + action + " a case");
     }
@@ -286,7 +288,7 @@ Result<CaseSummary> SummariseCases(const Context& ctx, const Principal& p) {
     if (!counts.ok()) return counts.status();
     for (const auto& c : *counts) {
       out.found += c.count;
-      (c.status == "closed" ? out.rectified : out.in_progress) += c.count;
+      (Is(c.status, CaseStatus::kClosed) ? out.rectified : out.in_progress) += c.count;
       out.by_status[c.status] += c.count;
       out.by_kind[c.kind][c.status] += c.count;
     }

@@ -13,14 +13,6 @@
 
 namespace cradle::service {
 
-std::optional<ScanKind> ParseScanKind(std::string_view name) {
-  if (name == "pickup") return ScanKind::kPickup;
-  if (name == "receive") return ScanKind::kReceive;
-  if (name == "dispose") return ScanKind::kDispose;
-  if (name == "reject") return ScanKind::kReject;
-  return std::nullopt;
-}
-
 std::optional<CustodyRefusal> DecideCustody(const CustodyFacts& f) {
   const std::string fac = f.facility.value_or("");
   // Where the load was sent: the transfer's receiver, else the manifest's destination.

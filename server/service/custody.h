@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "core/domain_types.h"
 #include "core/status.h"
 #include "server/service/context.h"
 #include "server/store/database.h"
@@ -20,8 +21,6 @@
 
 namespace cradle::service {
 
-enum class ScanKind { kPickup, kReceive, kDispose, kReject };
-std::optional<ScanKind> ParseScanKind(std::string_view name);
 
 // What the custody rule looks at.
 struct CustodyFacts {

@@ -160,8 +160,7 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   fly.count = 12;
   fly.destination = "flyash-landfill-2";
   fly.description = "螯合稳定化飞灰";
-  auto render = [](const std::vector<store::Manifest>&) { return std::string(); };
-  if (auto r = IssueManifests(ctx, admin, fly, {}, render); !r.ok()) return r.status();
+  if (auto r = IssueManifests(ctx, admin, fly); !r.ok()) return r.status();
   IssueRequest lab;
   lab.producer = members.front();
   lab.waste_code = "900-041-49";
@@ -169,7 +168,7 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   lab.packaging = "BG";
   lab.count = 3;
   lab.destination = "hw-utilisation";
-  if (auto r = IssueManifests(ctx, admin, lab, {}, render); !r.ok()) return r.status();
+  if (auto r = IssueManifests(ctx, admin, lab); !r.ok()) return r.status();
 
   // Six months of history with planted discrepancies, and the cases they opened.
   DemoParties parties{regulator, incinerator, collector, landfill_op, utilisation, key_producers,

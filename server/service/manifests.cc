@@ -1,5 +1,7 @@
 #include "server/service/manifests.h"
 
+#include "core/domain_types.h"
+
 #include <algorithm>
 
 #include "core/civil_time.h"
@@ -16,7 +18,15 @@
 namespace cradle::service {
 namespace {
 
-constexpr const char* kIssueRoute = "POST /api/v1/manifests";
+// The use case an idempotency record belongs to.
+constexpr const char* kIssueScope = "manifest.issue";
+
+// The result reference stored for an issuance: its manifest ids, comma-separated.
+std::string JoinIds(const std::vector<store::Manifest>& ms) {
+  std::string out;
+  for (const auto& m : ms) out += (out.empty() ? "" : ",") + m.id;
+  return out;
+}
 
 Status Forbidden(const std::string& what) { return Status("FORBIDDEN", what); }
 
@@ -32,7 +42,7 @@ Status CheckIssueReferences(store::Txn& txn, const IssueRequest& req) {
                ? Status("UNKNOWN_ORG", "no organisation " + req.producer)
                : producer.status();
   }
-  if (!OrgHasRole(*producer, "producer")) {
+  if (!OrgHasRole(*producer, Name(Role::kProducer))) {
     return Status("ROLE_MISMATCH", req.producer + " is not registered as a producer");
   }
   if (req.destination) {
@@ -59,13 +69,13 @@ KeySet Context::TrustedKeys() const {
 }
 
 Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const IssueRequest& req,
-                                   const Idempotency& idem, const ManifestsRenderer& render) {
+                                   const IdempotencyKey& idem) {
   if (!(p.Is(Role::kAdmin) || (p.Is(Role::kProducer) && p.org == req.producer))) {
     return Forbidden("only the producer itself (or an admin) issues its manifests");
   }
   if (!ctx.catalogue.Find(req.waste_code)) {
-    return Status("UNKNOWN_WASTE_CODE", req.waste_code + " is not in the " +
-                                            ctx.catalogue.edition() + " catalogue");
+    return Status("UNKNOWN_WASTE_CODE",
+                  req.waste_code + " is not in the " + ctx.catalogue.edition() + " catalogue");
   }
   auto code8 = WasteCodeToCompact(req.waste_code);
   if (!code8.ok()) return code8.status();
@@ -84,15 +94,23 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
   auto replay = [&](store::Txn& txn, bool* found) -> Status {
     *found = false;
     if (idem.key.empty()) return Status();
-    auto prior = store::FindIdempotent(txn, p.Actor(), kIssueRoute, idem.key);
+    auto prior = store::FindIdempotent(txn, p.Actor(), kIssueScope, idem.key);
     if (!prior.ok()) return prior.status();
     if (!*prior) return Status();
     if ((*prior)->request_sha256 != idem.request_sha256) {
       return Status("IDEMPOTENCY_MISMATCH",
                     "this Idempotency-Key was used with a different request body");
     }
-    out.status = (*prior)->status;
-    out.body = (*prior)->response_body;
+    out = IssueResult();
+    const std::string& ids = (*prior)->result;
+    for (size_t start = 0; start < ids.size();) {
+      size_t comma = ids.find(',', start);
+      if (comma == std::string::npos) comma = ids.size();
+      auto m = store::FindManifest(txn, ids.substr(start, comma - start));
+      if (!m.ok()) return m.status();
+      out.manifests.push_back(std::move(*m));
+      start = comma + 1;
+    }
     out.replayed = true;
     *found = true;
     return Status();
@@ -132,7 +150,7 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
     m.mass_g = req.mass_g;
     m.packaging = req.packaging;
     m.kid = active.kid;
-    m.status = "issued";
+    m.status = Name(ManifestStatus::kIssued);
     m.destination = req.destination;
     m.description = req.description;
     m.issued_by = p.Actor();
@@ -145,7 +163,6 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
                              {"mass_g", req.mass_g},     {"packaging", req.packaging},
                              {"count", req.count},       {"ids", std::move(ids)}};
   const std::string change_text = ChangeText(change);
-  const std::string body = render(issued);
 
   s = ctx.db.Write([&](store::Txn& txn) -> Status {
     out = IssueResult();
@@ -161,23 +178,39 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
     auto audit =
         store::AppendAudit(txn, p.Actor(), "manifest.issue", issued.front().id, change_text);
     if (!audit.ok()) return audit.status();
-    out.status = 201;
-    out.body = body;
     out.issued = req.count;
+    // Answer with the rows as stored (the store stamps their times), as a replay will.
+    for (const auto& m : issued) {
+      auto stored = store::FindManifest(txn, m.id);
+      if (!stored.ok()) return stored.status();
+      out.manifests.push_back(std::move(*stored));
+    }
     if (!idem.key.empty()) {
       store::IdempotencyRecord rec;
       rec.actor = p.Actor();
-      rec.route = kIssueRoute;
+      rec.scope = kIssueScope;
       rec.key = idem.key;
       rec.request_sha256 = idem.request_sha256;
-      rec.status = out.status;
-      rec.response_body = out.body;
+      rec.result = JoinIds(issued);
       if (Status st = store::InsertIdempotent(txn, rec); !st.ok()) return st;
     }
     return Status();
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Result<int64_t> PruneIdempotencyKeys(const Context& ctx) {
+  const int64_t before = ctx.clock.NowMicros() - kIdempotencyRetentionMicros;
+  int64_t pruned = 0;
+  Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
+    auto n = store::PruneIdempotent(txn, before);
+    if (!n.ok()) return n.status();
+    pruned = *n;
+    return Status();
+  });
+  if (!s.ok()) return s;
+  return pruned;
 }
 
 bool MayRead(const Principal& p, const store::Manifest& m,
@@ -222,7 +255,8 @@ Result<store::Page<store::Manifest>> ListManifests(const Context& ctx, const Pri
                                                    int limit) {
   if (!p.ReadsAll()) {
     if (!p.Is(Role::kProducer)) {
-      return Forbidden("collectors and facilities read manifests by id (GET /api/v1/manifests/{id})");
+      return Forbidden(
+          "collectors and facilities read manifests by id (GET /api/v1/manifests/{id})");
     }
     if (filter.producer && *filter.producer != p.org) {
       return Forbidden("a producer lists only its own manifests");
@@ -252,15 +286,18 @@ Result<store::Manifest> VoidManifest(const Context& ctx, const Principal& p, con
     if (p.Is(Role::kProducer) && m->producer != p.org) {
       return Status("NOT_FOUND", "no manifest " + id);
     }
-    if (m->status != "issued") {
+    if (!Is(m->status, ManifestStatus::kIssued)) {
       return Status("INVALID_STATE", "manifest " + id + " is " + m->status +
                                          "; only an issued manifest (before pickup) can be voided");
     }
-    if (Status st = store::UpdateManifestStatus(txn, id, "issued", "voided"); !st.ok()) return st;
+    if (Status st = store::UpdateManifestStatus(txn, id, std::string(Name(ManifestStatus::kIssued)),
+                                                std::string(Name(ManifestStatus::kVoided)));
+        !st.ok())
+      return st;
     store::ManifestEvent e;
     e.event_id = NewUuidV4();
     e.manifest_id = id;
-    e.kind = "void";
+    e.kind = Name(EventKind::kVoid);
     e.actor = p.org.empty() ? p.Actor() : p.org;
     e.reason = reason;
     boost::json::object change{{"id", id}, {"reason", reason}};

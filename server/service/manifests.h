@@ -6,7 +6,6 @@
 // Thread safety: stateless functions over the thread-safe Context.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,22 +30,27 @@ struct IssueRequest {
   std::optional<std::string> description;
 };
 
-// An Idempotency-Key and a renderer for the response body: the first response is stored in
-// the same transaction as the manifests, so a retry returns byte-for-byte the same body.
-struct Idempotency {
+// An Idempotency-Key: the service records, in the same transaction as the manifests, what it
+// did for (actor, key, request hash); a retry gets the same manifests back (replayed = true)
+// and issues nothing. Responses are the API layer's business: it renders and replays them.
+struct IdempotencyKey {
   std::string key;             // empty: no idempotency
   std::string request_sha256;  // of the request body
 };
 struct IssueResult {
-  int status = 201;
-  std::string body;          // rendered JSON
-  bool replayed = false;     // true when this is a stored first response
-  int issued = 0;            // manifests created by this call (0 on replay)
+  std::vector<store::Manifest> manifests;  // issued now, or by the first request on a replay
+  bool replayed = false;                   // true when the key was seen before
+  int issued = 0;                          // manifests created by this call (0 on replay)
 };
-using ManifestsRenderer = std::function<std::string(const std::vector<store::Manifest>&)>;
+
+// How long a key is remembered: a retry after this issues anew.
+inline constexpr int64_t kIdempotencyRetentionMicros = int64_t{7} * 24 * 3600 * 1000000;
 
 Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const IssueRequest& req,
-                                   const Idempotency& idem, const ManifestsRenderer& render);
+                                   const IdempotencyKey& idem = {});
+
+// Forgets idempotency keys older than kIdempotencyRetentionMicros; returns how many.
+Result<int64_t> PruneIdempotencyKeys(const Context& ctx);
 
 struct ManifestWithTimeline {
   store::Manifest manifest;

@@ -65,6 +65,44 @@ Result<store::Org> GetOrg(const Context& ctx, const Principal&, const std::strin
   return *out;
 }
 
+Result<Me> WhoAmI(const Context& ctx, const Principal& p) {
+  Me me;
+  me.org = p.org;
+  me.role = p.role;
+  me.device = p.device;
+  if (!p.org.empty()) {
+    auto org = GetOrg(ctx, p, p.org);
+    if (!org.ok()) return org.status();  // the token's organisation exists (foreign key)
+    me.name = org->name;
+  }
+  // A device scans for its organisation and reads what a scanner needs offline.
+  if (!p.device.empty()) {
+    me.may = {"scan", "read_revocations", "read_jwks"};
+    return me;
+  }
+  switch (p.role) {
+    case Role::kProducer:
+      me.may = {"issue_manifests", "print_labels", "void_manifests", "read_own", "respond_cases"};
+      break;
+    case Role::kCollector:
+      me.may = {"scan_pickup", "read_own", "respond_cases"};
+      break;
+    case Role::kFacility:
+      me.may = {"scan_receive", "scan_dispose", "scan_reject", "read_own", "respond_cases"};
+      break;
+    case Role::kRegulator:
+      me.may = {"read_all",    "reconcile",         "act_on_cases", "run_rules",
+                "create_orgs", "create_facilities", "verify_audit"};
+      break;
+    case Role::kAdmin:
+      me.may = {
+          "read_all",          "reconcile",    "act_on_cases",  "run_rules",        "create_orgs",
+          "create_facilities", "verify_audit", "create_tokens", "register_devices", "revoke"};
+      break;
+  }
+  return me;
+}
+
 Result<store::Page<store::Org>> ListOrgs(const Context& ctx, const Principal&,
                                          const std::optional<std::string>& after, int limit) {
   std::optional<store::Page<store::Org>> out;

@@ -23,6 +23,18 @@ Result<store::Org> GetOrg(const Context& ctx, const Principal& p, const std::str
 Result<store::Page<store::Org>> ListOrgs(const Context& ctx, const Principal& p,
                                          const std::optional<std::string>& after, int limit);
 
+// GET /api/v1/me: who the credentials belong to and what the role may do, so a client needs
+// nothing but its token. `may` names actions in words a page can switch on ("issue_manifests",
+// "scan_pickup", "read_all", ...); the server still checks each request on its own.
+struct Me {
+  std::string org;   // empty for the bootstrap admin
+  std::string name;  // the organisation's name; empty for the bootstrap admin
+  Role role = Role::kProducer;
+  std::string device;  // set when the caller is a device certificate
+  std::vector<std::string> may;
+};
+Result<Me> WhoAmI(const Context& ctx, const Principal& p);
+
 struct IssuedToken {
   int64_t id = 0;
   std::string token;  // the only time the plain token exists outside its holder

@@ -8,9 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/domain_types.h"
+
 namespace cradle::service {
 
-enum class Role { kAdmin, kRegulator, kProducer, kCollector, kFacility };
+// The roles and their names are core's (core/domain_types.h).
+using Role = cradle::Role;
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);

@@ -1,5 +1,7 @@
 #include "server/service/reconciliation.h"
 
+#include "core/domain_types.h"
+
 #include <algorithm>
 
 #include "core/civil_time.h"
@@ -91,7 +93,7 @@ Status Facilities(const Context& ctx, store::Txn& txn, const Principal& p, const
     line.name = f->name;
     line.kind = f->kind;
     line.operator_org = f->operator_org;
-    if (f->kind == "landfill" && f->volume_m3) {
+    if (Is(f->kind, FacilityKind::kLandfill) && f->volume_m3) {
       auto l = Landfill(ctx, txn, *f, ym, r.cumulative_g);
       if (!l.ok()) return l.status();
       line.landfill = *l;
@@ -216,7 +218,7 @@ Result<CapacitySeries> FacilityCapacity(const Context& ctx, const Principal& p,
       total_g += m.grams;
       out.months.push_back(std::move(pt));
     }
-    if (f->kind == "landfill" && f->volume_m3) {
+    if (Is(f->kind, FacilityKind::kLandfill) && f->volume_m3) {
       const CivilDate today = LocalCivilDate(ctx.clock.NowMicros(), ctx.settings.tz_offset_minutes);
       auto l = Landfill(ctx, txn, *f, {today.year, today.month}, total_g);
       if (!l.ok()) return l.status();

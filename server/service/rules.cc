@@ -1,5 +1,7 @@
 #include "server/service/rules.h"
 
+#include "core/domain_types.h"
+
 #include <cmath>
 
 namespace cradle::service {
@@ -37,23 +39,24 @@ std::optional<CivilDate> ProjectFillDate(const CivilDate& as_of, double volume_l
 
 Result<std::string> NextCaseStatus(std::string_view status, std::string_view action) {
   std::string next;
-  if (action == "dispatch") {
-    if (status == "open") next = "dispatched";
-  } else if (action == "respond") {
-    if (status == "dispatched") next = "responded";
-  } else if (action == "close") {
-    if (status == "responded") next = "closed";
-  } else if (action == "reopen") {
-    if (status == "responded" || status == "closed") next = "dispatched";
+  if (Is(action, CaseAction::kDispatch)) {
+    if (Is(status, CaseStatus::kOpen)) next = Name(CaseStatus::kDispatched);
+  } else if (Is(action, CaseAction::kRespond)) {
+    if (Is(status, CaseStatus::kDispatched)) next = Name(CaseStatus::kResponded);
+  } else if (Is(action, CaseAction::kClose)) {
+    if (Is(status, CaseStatus::kResponded)) next = Name(CaseStatus::kClosed);
+  } else if (Is(action, CaseAction::kReopen)) {
+    if (Is(status, CaseStatus::kResponded) || Is(status, CaseStatus::kClosed))
+      next = Name(CaseStatus::kDispatched);
   } else {
     return Status("INVALID_FIELD", "action: one of dispatch, respond, close, reopen");
   }
   if (next.empty()) {
     return Status("INVALID_STATE", "a case that is " + std::string(status) + " cannot be " +
                                        std::string(action) +
-                                       (action == "dispatch"  ? "ed"
-                                        : action == "respond" ? "ed to"
-                                                              : "d"));
+                                       (Is(action, CaseAction::kDispatch)  ? "ed"
+                                        : Is(action, CaseAction::kRespond) ? "ed to"
+                                                                           : "d"));
   }
   return next;
 }
@@ -61,11 +64,11 @@ Result<std::string> NextCaseStatus(std::string_view status, std::string_view act
 std::string FindingParty(std::string_view finding_kind, std::string_view scan_kind,
                          const std::string& producer, const std::string& scanner,
                          const std::string& collector) {
-  if (finding_kind == "weight_mismatch") {
-    if (scan_kind == "pickup") return producer;
+  if (Is(finding_kind, FindingKind::kWeightMismatch)) {
+    if (Is(scan_kind, ScanKind::kPickup)) return producer;
     return collector.empty() ? producer : collector;
   }
-  if (finding_kind == "copied_label") return collector.empty() ? scanner : collector;
+  if (Is(finding_kind, FindingKind::kCopiedLabel)) return collector.empty() ? scanner : collector;
   return scanner;  // forged_label
 }
 

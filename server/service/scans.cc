@@ -1,5 +1,7 @@
 #include "server/service/scans.h"
 
+#include "core/domain_types.h"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
@@ -50,7 +52,8 @@ bool HasRole(const store::Org& org, std::string_view role) {
 }
 
 bool IsKind(std::string_view k) {
-  return k == "pickup" || k == "receive" || k == "dispose" || k == "reject";
+  return Is(k, ScanKind::kPickup) || Is(k, ScanKind::kReceive) || Is(k, ScanKind::kDispose) ||
+         Is(k, ScanKind::kReject);
 }
 
 bool IsMethodCode(std::string_view m) {
@@ -66,10 +69,10 @@ std::optional<Verdict> CheckFields(const ScanInput& s, const Capabilities& caps,
   if (s.invalid) return Invalid(*s.invalid);
   if (!IsUuid(s.event_id)) return Invalid("event_id: must be a UUID");
   if (!IsKind(s.kind)) return Invalid("kind: one of pickup, receive, dispose, reject");
-  if (s.kind == "pickup" && !caps.pickup) {
+  if (Is(s.kind, ScanKind::kPickup) && !caps.pickup) {
     return Invalid("kind: only a collector organisation picks up");
   }
-  if (s.kind != "pickup" && !caps.facility) {
+  if (!Is(s.kind, ScanKind::kPickup) && !caps.facility) {
     return Invalid("kind: only a facility organisation may " + s.kind);
   }
   auto t = ParseRfc3339(s.scanned_at);
@@ -77,14 +80,14 @@ std::optional<Verdict> CheckFields(const ScanInput& s, const Capabilities& caps,
   *at = *t;
   // A receive may come without a mass: a weighbridge weighs the whole load, and the transfer's
   // receipt (weighbridge_g) apportions it.
-  if (s.kind == "pickup" && !s.mass_g) return Invalid("mass_g: required for pickup");
+  if (Is(s.kind, ScanKind::kPickup) && !s.mass_g) return Invalid("mass_g: required for pickup");
   if (s.mass_g && (*s.mass_g <= 0 || *s.mass_g > kMaxScanMassGrams)) {
     return Invalid("mass_g: must be 1..50000000 grams");
   }
-  if (s.kind != "pickup" && (!s.facility || s.facility->empty())) {
+  if (!Is(s.kind, ScanKind::kPickup) && (!s.facility || s.facility->empty())) {
     return Invalid("facility: required for " + s.kind);
   }
-  if (s.kind == "dispose" && (!s.method || !IsMethodCode(*s.method))) {
+  if (Is(s.kind, ScanKind::kDispose) && (!s.method || !IsMethodCode(*s.method))) {
     return Invalid("method: required for dispose, 1-8 of A-Z 0-9 (e.g. D1, R1)");
   }
   if (s.method && !IsMethodCode(*s.method)) return Invalid("method: 1-8 of A-Z 0-9");
@@ -108,8 +111,8 @@ Result<Capabilities> CallerCapabilities(const Context& ctx, const Principal& p) 
     Status s = ctx.db.Read([&](store::Txn& txn) -> Status {
       auto org = store::FindOrg(txn, p.org);
       if (!org.ok()) return org.status();
-      caps.pickup = HasRole(*org, "collector");
-      caps.facility = HasRole(*org, "facility");
+      caps.pickup = HasRole(*org, Name(Role::kCollector));
+      caps.facility = HasRole(*org, Name(Role::kFacility));
       return Status();
     });
     if (!s.ok()) return s;
@@ -309,7 +312,7 @@ class BatchWriter {
     using V = std::optional<Verdict>;
     const std::string& kind = pr.in->kind;
     const store::Facility* fac = nullptr;
-    if (kind != "pickup") {
+    if (!Is(kind, ScanKind::kPickup)) {
       auto f = Facility(txn, *pr.in->facility);
       if (!f.ok()) {
         if (f.status().code() == "NOT_FOUND") {
@@ -324,18 +327,20 @@ class BatchWriter {
       }
     }
     const std::string& st = m.status;
-    if (st == "voided") return V(Verdict{"VOIDED", "manifest " + m.id + " was voided"});
-    if (kind == "pickup") {
-      if (st == "collected" || st == "received" || st == "disposed") {
+    if (Is(st, ManifestStatus::kVoided))
+      return V(Verdict{"VOIDED", "manifest " + m.id + " was voided"});
+    if (Is(kind, ScanKind::kPickup)) {
+      if (Is(st, ManifestStatus::kCollected) || Is(st, ManifestStatus::kReceived) ||
+          Is(st, ManifestStatus::kDisposed)) {
         return V(Verdict{"ALREADY_COLLECTED", "manifest " + m.id + " is already " + st});
       }
       return Custody(txn, pr, m, fac);  // issued or rejected
     }
-    const char* needs = kind == "dispose" ? "received" : "collected";
+    const char* needs = Is(kind, ScanKind::kDispose) ? "received" : "collected";
     if (st != needs) {
       return V(Verdict{"OUT_OF_ORDER", kind + " needs a " + needs + " manifest; it is " + st});
     }
-    if (kind == "receive" && !fac->accepts.empty()) {
+    if (Is(kind, ScanKind::kReceive) && !fac->accepts.empty()) {
       auto dashed = WasteCodeToDashed(m.waste_code);
       const std::string code = dashed.ok() ? *dashed : m.waste_code;
       if (std::find(fac->accepts.begin(), fac->accepts.end(), code) == fac->accepts.end()) {
@@ -347,7 +352,7 @@ class BatchWriter {
 
   static CustodyScan ScanFor(const Principal& p, const Prepared& pr, const store::Facility* fac) {
     CustodyScan c;
-    c.kind = *ParseScanKind(pr.in->kind);
+    c.kind = *Parse<ScanKind>(pr.in->kind);
     c.org = p.org;
     c.actor = p.Actor();
     c.facility = pr.in->facility;
@@ -367,22 +372,23 @@ class BatchWriter {
     return std::optional<Verdict>(Verdict{(*refusal)->code, (*refusal)->detail});
   }
 
+  // The table texts are string literals, so data() is NUL-terminated.
   static const char* NextStatus(const std::string& kind) {
-    if (kind == "pickup") return "collected";
-    if (kind == "receive") return "received";
-    if (kind == "dispose") return "disposed";
-    return "rejected";
+    if (Is(kind, ScanKind::kPickup)) return Name(ManifestStatus::kCollected).data();
+    if (Is(kind, ScanKind::kReceive)) return Name(ManifestStatus::kReceived).data();
+    if (Is(kind, ScanKind::kDispose)) return Name(ManifestStatus::kDisposed).data();
+    return Name(ManifestStatus::kRejected).data();
   }
 
   Status Accept(store::Txn& txn, const Prepared& pr, store::Manifest& m) {
     const ScanInput& in = *pr.in;
     // The pickup mass, read before this scan's own event joins the timeline.
     std::optional<int64_t> pickup_mass;
-    if (in.kind == "receive") {
+    if (Is(in.kind, ScanKind::kReceive)) {
       auto events = store::ListEvents(txn, m.id);
       if (!events.ok()) return events.status();
       for (const auto& e : *events) {
-        if (e.kind == "pickup" && e.mass_g) pickup_mass = e.mass_g;
+        if (Is(e.kind, ScanKind::kPickup) && e.mass_g) pickup_mass = e.mass_g;
       }
     }
     store::ManifestEvent e;
@@ -400,7 +406,7 @@ class BatchWriter {
     e.method = in.method;
     e.note = in.note;
     e.content_sha256 = pr.sha;
-    if (in.kind == "reject") e.reason = in.note;
+    if (Is(in.kind, ScanKind::kReject)) e.reason = in.note;
     auto seq = store::InsertEvent(txn, e);
     if (!seq.ok()) return seq.status();
     // Monthly roll-ups move with the event, in the same transaction.
@@ -418,7 +424,7 @@ class BatchWriter {
       if (f.ok()) fac = *f;
     }
     if (Status s = RecordCustody(ctx_, txn, ScanFor(p_, pr, fac), m); !s.ok()) return s;
-    if (in.mass_g && (in.kind == "pickup" || in.kind == "receive")) {
+    if (in.mass_g && (Is(in.kind, ScanKind::kPickup) || Is(in.kind, ScanKind::kReceive))) {
       if (Status s = Weight(txn, pr, m, "declared", m.mass_g); !s.ok()) return s;
       if (pickup_mass) {
         if (Status s = Weight(txn, pr, m, "pickup", *pickup_mass); !s.ok()) return s;

@@ -2,6 +2,7 @@
 
 #include "core/civil_time.h"
 #include "server/service/cases.h"
+#include "server/service/manifests.h"
 
 namespace cradle::service {
 
@@ -36,6 +37,9 @@ void RulesScheduler::Loop() {
     const CivilDate today = LocalCivilDate(ctx_.clock.NowMicros(), ctx_.settings.tz_offset_minutes);
     auto run = RunRules(ctx_, today);
     if (!run.ok() && on_error_) on_error_(run.status());
+    // Idempotency keys are a retry window, not records: forget them after the retention.
+    auto pruned = PruneIdempotencyKeys(ctx_);
+    if (!pruned.ok() && on_error_) on_error_(pruned.status());
     runs_.fetch_add(1);
     lock.lock();
     cv_.wait_for(lock, interval_, [this] { return stop_; });

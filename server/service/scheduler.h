@@ -1,4 +1,5 @@
-// Runs the time rules (RunRules as of today) on a background thread every `interval`.
+// Runs the time rules (RunRules as of today) on a background thread every `interval`, and
+// forgets idempotency keys older than their retention (PruneIdempotencyKeys).
 //
 // Ownership and lifetime: borrows the Context, which must outlive the scheduler. Start() starts
 // the thread; Stop() (also called by the destructor) wakes it and joins, waiting at most for a

@@ -26,13 +26,13 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Status("CONFLICT", message);
+        return Status::Private("CONFLICT", message);
       }
-      return Status("INVALID_FIELD", message);
+      return Status::Private("INVALID_FIELD", message);
     case SQLITE_MISMATCH:
     case SQLITE_TOOBIG:
     case SQLITE_RANGE:
-      return Status("INVALID_FIELD", message);
+      return Status::Private("INVALID_FIELD", message);
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_BUSY:
@@ -45,9 +45,9 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
     case SQLITE_PROTOCOL:
     case SQLITE_NOLFS:
     case SQLITE_PERM:
-      return Status("STORAGE_UNAVAILABLE", message);
+      return Status::Private("STORAGE_UNAVAILABLE", message);
     default:
-      return Status("INTERNAL", message);
+      return Status::Private("INTERNAL", message);
   }
 }
 

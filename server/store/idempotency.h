@@ -1,4 +1,6 @@
-// Stored first responses for POSTs with an Idempotency-Key. Plain functions on a Txn.
+// What a use case did for an idempotency key: (actor, scope, key) -> request hash and a result
+// reference. No HTTP here: the API layer turns a replayed result into a response.
+// Plain functions on a Txn.
 // Thread safety: as the Txn they are given.
 #pragma once
 
@@ -11,11 +13,11 @@
 
 namespace cradle::store {
 
-// nullopt when no response is stored under (actor, route, key).
+// nullopt when nothing is stored under (actor, scope, key).
 Result<std::optional<IdempotencyRecord>> FindIdempotent(Txn& txn, const std::string& actor,
-                                                        const std::string& route,
+                                                        const std::string& scope,
                                                         const std::string& key);
-// Stores the first response (created_at set by the store). CONFLICT when the key exists:
+// Stores the first result (created_at set by the store). CONFLICT when the key exists:
 // the service should have looked first, in the same Write.
 Status InsertIdempotent(Txn& txn, const IdempotencyRecord& record);
 // Deletes records created before `before` (micros); returns how many.

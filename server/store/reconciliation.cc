@@ -1,5 +1,7 @@
 #include "server/store/reconciliation.h"
 
+#include "core/domain_types.h"
+
 #include "core/civil_time.h"
 #include "server/store/manifests.h"
 #include "server/store/sqlite_util.h"
@@ -24,17 +26,17 @@ Status AddProducer(Txn& txn, const EventFact& f) {
   const char* sql = nullptr;
   int64_t a = 1, b = 0;
   const int64_t measured = f.measured_g.value_or(0);
-  if (f.kind == "void") {
+  if (Is(f.kind, EventKind::kVoid)) {
     sql =
         "INSERT INTO recon_producer_month (month, producer, voided) VALUES (?1, ?2, 1) "
         "ON CONFLICT (month, producer) DO UPDATE SET voided = voided + 1";
-  } else if (f.kind == "pickup") {
+  } else if (Is(f.kind, EventKind::kPickup)) {
     sql =
         "INSERT INTO recon_producer_month (month, producer, collected, collected_measured_g) "
         "VALUES (?1, ?2, 1, ?3) ON CONFLICT (month, producer) DO UPDATE SET "
         "collected = collected + 1, collected_measured_g = collected_measured_g + ?3";
     a = measured;
-  } else if (f.kind == "receive") {
+  } else if (Is(f.kind, EventKind::kReceive)) {
     sql =
         "INSERT INTO recon_producer_month (month, producer, received, received_declared_g, "
         "received_measured_g) VALUES (?1, ?2, 1, ?4, ?3) ON CONFLICT (month, producer) DO "
@@ -42,11 +44,11 @@ Status AddProducer(Txn& txn, const EventFact& f) {
         "received_measured_g = received_measured_g + ?3";
     a = measured;
     b = f.declared_g;
-  } else if (f.kind == "dispose") {
+  } else if (Is(f.kind, EventKind::kDispose)) {
     sql =
         "INSERT INTO recon_producer_month (month, producer, disposed) VALUES (?1, ?2, 1) "
         "ON CONFLICT (month, producer) DO UPDATE SET disposed = disposed + 1";
-  } else if (f.kind == "reject") {
+  } else if (Is(f.kind, EventKind::kReject)) {
     sql =
         "INSERT INTO recon_producer_month (month, producer, rejected) VALUES (?1, ?2, 1) "
         "ON CONFLICT (month, producer) DO UPDATE SET rejected = rejected + 1";
@@ -55,15 +57,15 @@ Status AddProducer(Txn& txn, const EventFact& f) {
   }
   CRADLE_STORE_ASSIGN_OR_RETURN(Stmt s, txn.Prepare(sql));
   s.Bind(1, f.month).Bind(2, f.producer);
-  if (f.kind == "pickup" || f.kind == "receive") s.Bind(3, a);
-  if (f.kind == "receive") s.Bind(4, b);
+  if (Is(f.kind, EventKind::kPickup) || Is(f.kind, EventKind::kReceive)) s.Bind(3, a);
+  if (Is(f.kind, EventKind::kReceive)) s.Bind(4, b);
   return s.Run();
 }
 
 Status AddFacility(Txn& txn, const EventFact& f) {
-  if (!f.facility || (f.kind != "receive" && f.kind != "dispose")) return Status();
+  if (!f.facility || (!Is(f.kind, EventKind::kReceive) && !Is(f.kind, EventKind::kDispose))) return Status();
   const char* sql =
-      f.kind == "receive"
+      Is(f.kind, EventKind::kReceive)
           ? "INSERT INTO recon_facility_month (month, facility, received, received_g) VALUES "
             "(?1, ?2, 1, ?3) ON CONFLICT (month, facility) DO UPDATE SET received = received + "
             "1, received_g = received_g + ?3"
@@ -71,13 +73,13 @@ Status AddFacility(Txn& txn, const EventFact& f) {
             "ON CONFLICT (month, facility) DO UPDATE SET disposed = disposed + 1";
   CRADLE_STORE_ASSIGN_OR_RETURN(Stmt s, txn.Prepare(sql));
   s.Bind(1, f.month).Bind(2, *f.facility);
-  if (f.kind == "receive") s.Bind(3, f.measured_g.value_or(0));
+  if (Is(f.kind, EventKind::kReceive)) s.Bind(3, f.measured_g.value_or(0));
   return s.Run();
 }
 
 // A pickup of a member's manifest by the collector of one of the member's programmes.
 Status AddProgramme(Txn& txn, const EventFact& f) {
-  if (f.kind != "pickup") return Status();
+  if (!Is(f.kind, EventKind::kPickup)) return Status();
   CRADLE_STORE_ASSIGN_OR_RETURN(
       Stmt find, txn.Prepare("SELECT p.id FROM programme_members pm JOIN programmes p ON p.id = "
                              "pm.programme_id WHERE pm.member = ? AND p.collector = ?"));

@@ -122,11 +122,11 @@ struct VoidedManifest {
 
 struct IdempotencyRecord {
   std::string actor;  // who sent the request (USCC, token id, or device id: service decides)
-  std::string route;  // e.g. "POST /api/v1/manifests"
-  std::string key;    // the Idempotency-Key header
-  std::string request_sha256;  // hex SHA-256 of the request body
-  int status = 0;              // the first response's HTTP status
-  std::string response_body;
+  std::string scope;  // the use case, e.g. "manifest.issue" (stored in column `route`)
+  std::string key;    // the client's idempotency key
+  std::string request_sha256;  // hex SHA-256 of the request
+  std::string result;          // what the use case did, e.g. the ids it created (column
+                               // `response_body`; column `status` is written 0, unused)
   int64_t created_at = 0;  // set by the store
 };
 

@@ -12,18 +12,19 @@ import { dashboardView } from './views/dashboard.js';
 import { facilitiesView } from './views/facilities.js';
 import { orgsView } from './views/orgs.js';
 import { casesView } from './views/cases.js';
+import { dayView } from './views/day.js';
 
 const views = {
   signin: signinView, issue: issueView, manifests: manifestsView, manifest: detailView,
   scan: scanView, dashboard: dashboardView, facilities: facilitiesView, orgs: orgsView,
-  cases: casesView,
+  cases: casesView, day: dayView,
 };
 
 // Navigation entries per role: [view, label key].
 const NAV = {
-  producer: [['issue', 'nav.issue'], ['manifests', 'nav.manifests']],
+  producer: [['day', 'nav.day'], ['issue', 'nav.issue'], ['manifests', 'nav.manifests']],
   collector: [['scan', 'nav.scan'], ['manifests', 'nav.manifests']],
-  facility: [['scan', 'nav.scan'], ['manifests', 'nav.manifests']],
+  facility: [['day', 'nav.day'], ['scan', 'nav.scan'], ['manifests', 'nav.manifests']],
   regulator: [['dashboard', 'nav.dashboard'], ['manifests', 'nav.manifests'], ['facilities', 'nav.facilities'],
     ['orgs', 'nav.orgs'], ['cases', 'nav.cases']],
   admin: [['dashboard', 'nav.dashboard'], ['manifests', 'nav.manifests'], ['facilities', 'nav.facilities'],
@@ -57,8 +58,8 @@ function topBar(current) {
       h('a', { href: `#/${view}`, class: view === current ? 'active' : '', id: `nav-${view}` }, t(key)))),
     h('div', { class: 'who' },
       s ? h('span', { class: 'role', title: s.org || '' }, `${t(`role.${s.role}`)}${s.orgName ? ' · ' + s.orgName : ''}`) : null,
-      h('button', { class: 'link', id: 'lang', onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh') }, t('lang.switch')),
-      s ? h('button', { class: 'link', id: 'signout', onclick: () => { session.signOut(); go('#/signin'); } },
+      h('button', { type: 'button', class: 'link', id: 'lang', lang: getLang() === 'zh' ? 'en' : 'zh-CN', onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh') }, t('lang.switch')),
+      s ? h('button', { type: 'button', class: 'link', id: 'signout', onclick: () => { session.signOut(); go('#/signin'); } },
         t('nav.signout')) : null));
 }
 
@@ -83,3 +84,8 @@ window.addEventListener('hashchange', render);
 onLangChange(render);
 session.onChange(() => { if (!session.current() && parseHash().name !== 'signin') go('#/signin'); });
 setLang(getLang());
+
+// The service worker keeps the pages and the decoder on the device (offline scan page).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => { /* pages still work online */ });
+}

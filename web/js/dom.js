@@ -71,3 +71,54 @@ export function download(blob, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
+
+// Grams to tonnes as a number (3 decimals), for tables whose header carries the unit.
+export function tonnes(mass_g) {
+  if (mass_g === undefined || mass_g === null) return null;
+  return Math.round(mass_g / 1000) / 1000;
+}
+
+// Numbers in the page's locale; text as it is; empty for null.
+export function fmt(v) {
+  if (v === undefined || v === null) return '—';
+  if (typeof v === 'number') return v.toLocaleString(undefined, { maximumFractionDigits: 3 });
+  return String(v);
+}
+
+// CSV text (UTF-8 BOM so spreadsheets read Chinese; text that starts like a formula is quoted
+// with a leading apostrophe).
+export function toCsv(columns, rows) {
+  const cell = (v) => {
+    if (v === undefined || v === null) return '';
+    let s = String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return '\ufeff' + [columns.map((c) => cell(c.label)).join(','),
+    ...rows.map((r) => columns.map((c) => cell(c.value(r))).join(','))].join('\r\n') + '\r\n';
+}
+
+// A sortable table: columns = [{label, value(row) -> number|string, cell?(row) -> Node}].
+// Clicking a header (a button, so keyboards reach it) sorts by it; again reverses.
+export function dataTable(columns, rows, { className = '', id } = {}) {
+  if (!rows.length) return h('p', { class: 'empty' }, t('common.empty'));
+  let sortBy = -1;
+  let dir = 1;
+  const tbody = h('tbody');
+  const ths = columns.map((c, i) => h('th', { scope: 'col', 'aria-sort': 'none' },
+    h('button', { type: 'button', class: 'sort', onclick: () => { dir = sortBy === i ? -dir : 1; sortBy = i; draw(); } }, c.label)));
+  function draw() {
+    const sorted = sortBy < 0 ? rows : [...rows].sort((a, b) => {
+      const x = columns[sortBy].value(a), y = columns[sortBy].value(b);
+      if (x === y) return 0;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
+    });
+    ths.forEach((th, i) => th.setAttribute('aria-sort', i === sortBy ? (dir > 0 ? 'ascending' : 'descending') : 'none'));
+    clear(tbody, sorted.map((r) => h('tr', {}, columns.map((c) => h('td', { 'data-label': c.label,
+      class: typeof c.value(r) === 'number' ? 'num' : '' }, c.cell ? c.cell(r) : fmt(c.value(r)))))));
+  }
+  draw();
+  return h('div', { class: 'table-wrap' }, h('table', { class: `data ${className}`, id }, h('thead', {}, h('tr', {}, ths)), tbody));
+}

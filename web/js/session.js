@@ -1,4 +1,5 @@
-// Who is signed in in this tab: token, role and organisation in sessionStorage (closing the tab
+// Who is signed in in this tab: token, role, organisation and what it may do (from GET
+// /api/v1/me) in sessionStorage (closing the tab
 // signs out; another tab signs in on its own). Listeners hear sign-in and sign-out.
 const KEY = 'cradle.session';
 const listeners = new Set();
@@ -12,8 +13,9 @@ export const session = {
   token() { return load()?.token || ''; },
   role() { return load()?.role || ''; },
   org() { return load()?.org || ''; },
-  signIn(token, role, org, orgName) {
-    sessionStorage.setItem(KEY, JSON.stringify({ token, role, org, orgName }));
+  may(action) { return (load()?.may || []).includes(action); },
+  signIn(token, role, org, orgName, may = []) {
+    sessionStorage.setItem(KEY, JSON.stringify({ token, role, org, orgName, may }));
     for (const fn of listeners) fn();
   },
   signOut() {

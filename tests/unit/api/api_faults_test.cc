@@ -94,6 +94,10 @@ void ExpectStorageUnavailable(const http::Response& r) {
   BOOST_REQUIRE(v.is_object());
   BOOST_TEST(v.at("code").as_string() == "STORAGE_UNAVAILABLE");
   BOOST_TEST(v.at("status").to_number<int>() == 503);
+  // SQLite's words and the database's path stay in the log (issue 11, item 9).
+  BOOST_TEST(v.at("detail").as_string() == "the database is unavailable; retry later");
+  BOOST_TEST(r.body.find(".db") == std::string::npos, r.body);
+  BOOST_TEST(r.body.find("I/O") == std::string::npos, r.body);
 }
 
 // The file and the audit chain are intact.

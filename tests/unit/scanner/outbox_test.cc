@@ -4,8 +4,9 @@
 
 #include <chrono>
 
-#include "scanner/outbox.h"
 #include "core/uuid.h"
+#include "scanner/outbox.h"
+#include "scanner/sqlite.h"
 #include "tests/unit/scanner/test_util.h"
 
 namespace cradle::scan {
@@ -96,8 +97,11 @@ BOOST_AUTO_TEST_CASE(state_transitions) {
 
   ScanOutcome done{"ev-0", false, false, ""};
   ScanOutcome duplicate{"ev-1", false, true, ""};
-  ScanOutcome parked{"ev-2", true, false, "OUT_OF_ORDER"};
-  BOOST_REQUIRE(outbox->Settle({done, duplicate, parked}).ok());
+  ScanOutcome parked{"ev-2", true, false, "NOT_ACCEPTED"};
+  auto states = outbox->Settle({done, duplicate, parked}, 0, HoldPolicy{});
+  BOOST_REQUIRE(states.ok());
+  BOOST_CHECK(*states == (std::vector<OutboxState>{OutboxState::kDone, OutboxState::kDone,
+                                                   OutboxState::kParked}));
   BOOST_CHECK(**outbox->StateOf("ev-0") == OutboxState::kDone);
   BOOST_CHECK(**outbox->StateOf("ev-1") == OutboxState::kDone);
   BOOST_CHECK(**outbox->StateOf("ev-2") == OutboxState::kParked);
@@ -108,13 +112,14 @@ BOOST_AUTO_TEST_CASE(state_transitions) {
   BOOST_CHECK_EQUAL(counts.parked, 1);
   auto parked_list = outbox->Parked(10);
   BOOST_REQUIRE_EQUAL(parked_list->size(), 1u);
-  BOOST_CHECK_EQUAL((*parked_list)[0].code, "OUT_OF_ORDER");
+  BOOST_CHECK_EQUAL((*parked_list)[0].code, "NOT_ACCEPTED");
   BOOST_CHECK_EQUAL((*parked_list)[0].manifest_id, Id(2));
   // A parked scan frees its label for another try; done ones stay seen.
   BOOST_CHECK(!*outbox->WasScanned(Id(2), ScanKind::kPickup));
   BOOST_CHECK(*outbox->WasScanned(Id(0), ScanKind::kPickup));
   // Settling is only from queued: a late answer cannot revive a parked or done scan.
-  BOOST_REQUIRE(outbox->Settle({{"ev-2", false, false, ""}, {"ev-0", true, false, "X"}}).ok());
+  BOOST_REQUIRE(
+      outbox->Settle({{"ev-2", false, false, ""}, {"ev-0", true, false, "X"}}, 0, {}).ok());
   BOOST_CHECK(**outbox->StateOf("ev-2") == OutboxState::kParked);
   BOOST_CHECK(**outbox->StateOf("ev-0") == OutboxState::kDone);
 
@@ -166,7 +171,7 @@ BOOST_AUTO_TEST_CASE(enqueue_100k_fast_and_claim_in_order) {
       outcomes.push_back({q.scan.event_id, false, false, ""});
       ++settled;
     }
-    BOOST_REQUIRE(outbox->Settle(outcomes).ok());
+    BOOST_REQUIRE(outbox->Settle(outcomes, 0, {}).ok());
   }
   seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   BOOST_TEST_MESSAGE("claimed and settled 100k in " << seconds << " s");
@@ -185,6 +190,41 @@ BOOST_AUTO_TEST_CASE(uuid_v4_shape_and_uniqueness) {
     ids.insert(id);
   }
   BOOST_CHECK_EQUAL(ids.size(), 1000u);
+}
+
+// A handheld in the field has a version-1 file with scans waiting: opening it with this
+// version adds the hold columns and keeps every scan queued.
+BOOST_AUTO_TEST_CASE(version_1_file_migrates_with_its_queue) {
+  TempDir dir;
+  const std::string path = dir.File("scanner.db");
+  {
+    auto db = Database::Open(path);
+    BOOST_REQUIRE(db.ok());
+    BOOST_REQUIRE((*db)
+                      ->Exec(R"sql(
+CREATE TABLE outbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+  token TEXT NOT NULL, manifest_id TEXT NOT NULL, mass_g INTEGER, scanned_at TEXT NOT NULL,
+  facility TEXT, vehicle TEXT, method TEXT,
+  state TEXT NOT NULL DEFAULT 'queued' CHECK(state IN ('queued', 'done', 'parked')),
+  claimed INTEGER NOT NULL DEFAULT 0, code TEXT);
+INSERT INTO outbox(event_id, kind, token, manifest_id, scanned_at, claimed)
+  VALUES('ev-old', 'receive', 'WM1:K1/x', 'M1', '2026-11-28T09:41:07+08:00', 1);
+PRAGMA user_version = 1;
+)sql")
+                      .ok());
+  }
+  auto outbox = OpenAt(path);
+  BOOST_CHECK_EQUAL(outbox->Counts()->queued, 1);
+  auto states = outbox->Settle({{"ev-old", true, false, "OUT_OF_ORDER"}}, 1000, HoldPolicy{});
+  BOOST_REQUIRE_MESSAGE(states.ok(), states.status().ToString());
+  BOOST_CHECK((*states)[0] == OutboxState::kHeld);
+  BOOST_CHECK_EQUAL(outbox->Counts()->held, 1);
+  // Not due before its retry time, due after it.
+  BOOST_CHECK(outbox->ClaimBatch(10, 1000)->empty());
+  BOOST_CHECK_EQUAL(outbox->ClaimBatch(10, 1000 + HoldPolicy{}.first_retry_micros)->size(), 1u);
+  outbox.reset();
+  OpenAt(path);  // a second open of a migrated file changes nothing
 }
 
 }  // namespace

@@ -125,13 +125,9 @@ struct World {
     req.mass_g = mass_g;
     req.packaging = "BG";
     req.count = count;
-    std::vector<store::Manifest> out;
-    auto r = IssueManifests(*ctx, p, req, {}, [&](const std::vector<store::Manifest>& ms) {
-      out = ms;
-      return std::string("{}");
-    });
+    auto r = IssueManifests(*ctx, p, req);
     BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return out;
+    return r->manifests;
   }
 
   ScanResult Scan(const std::string& kind, const store::Manifest& m,

@@ -119,13 +119,9 @@ struct World {
     req.mass_g = mass_g;
     req.packaging = "DR";
     req.count = count;
-    std::vector<store::Manifest> out;
-    auto r = IssueManifests(*ctx, producer_p, req, {}, [&](const std::vector<store::Manifest>& ms) {
-      out = ms;
-      return std::string("{}");
-    });
+    auto r = IssueManifests(*ctx, producer_p, req);
     BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return out;
+    return r->manifests;
   }
   store::Manifest IssueOne(const std::string& code = "071-001-08", int64_t mass_g = 1'000'000) {
     return Issue(1, code, mass_g).front();

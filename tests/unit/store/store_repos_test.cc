@@ -510,10 +510,9 @@ BOOST_AUTO_TEST_CASE(keyset_paging_returns_every_row_once) {
 
 BOOST_AUTO_TEST_CASE(idempotency_records) {
   Fixture f;
-  IdempotencyRecord r{kProducer, "POST /api/v1/manifests", "key-1", Sha256Hex("{}"),
-                      201,       "{\"manifests\":[]}",     0};
+  IdempotencyRecord r{kProducer, "manifest.issue", "key-1", Sha256Hex("{}"), "id-1,id-2", 0};
   BOOST_TEST(f.R([&](Txn& txn) -> Status {
-                auto found = FindIdempotent(txn, r.actor, r.route, r.key);
+                auto found = FindIdempotent(txn, r.actor, r.scope, r.key);
                 BOOST_REQUIRE(found.ok());
                 BOOST_TEST(!found->has_value());
                 return Status::Ok();
@@ -524,10 +523,9 @@ BOOST_AUTO_TEST_CASE(idempotency_records) {
   other_actor.actor = kCollector;
   BOOST_TEST(f.W([&](Txn& txn) { return InsertIdempotent(txn, other_actor); }).ok());
   BOOST_TEST(f.R([&](Txn& txn) -> Status {
-                auto found = FindIdempotent(txn, r.actor, r.route, r.key);
+                auto found = FindIdempotent(txn, r.actor, r.scope, r.key);
                 BOOST_REQUIRE(found->has_value());
-                BOOST_TEST((*found)->status == 201);
-                BOOST_TEST((*found)->response_body == r.response_body);
+                BOOST_TEST((*found)->result == r.result);
                 BOOST_TEST((*found)->request_sha256 == r.request_sha256);
                 BOOST_TEST((*found)->created_at == 1795830067000000);
                 return Status::Ok();

@@ -41,20 +41,26 @@ class WebTree {
     Write(root_ / "app.css", "body{}");
     Write(root_ / "js" / "app.js", "export const x = 1;");
     Write(root_ / "js" / "i18n.mjs", "export {};");
-    Write(root_ / "img" / "logo.svg", "<svg/>");
-    Write(root_ / "img" / "icon.png", std::string("\x89PNG\r\n\x1a\n", 8));
-    Write(root_ / "data" / "x.json", "{}");
-    Write(root_ / "fonts" / "a.woff2", "wOF2");
+    Write(root_ / "icons" / "logo.svg", "<svg/>");
+    Write(root_ / "icons" / "icon.png", std::string("\x89PNG\r\n\x1a\n", 8));
+    Write(root_ / "js" / "x.json", "{}");
+    Write(root_ / "vendor" / "fonts" / "a.woff2", "wOF2");
     Write(root_ / "vendor" / "zxing-wasm" / "reader" / "zxing_reader.wasm",
           std::string("\0asm\1\0\0\0", 8));
-    Write(root_ / "a" / "b" / "c" / "d.js", "deep");
+    Write(root_ / "js" / "b" / "c" / "d.js", "deep");
     Write(root_ / "js" / "app.0123abcd.js", "hashed");
-    Write(root_ / "sub" / "index.html", "<p>sub</p>");
-    Write(root_ / "blob.bin", "x");
+    Write(root_ / "vendor" / "sub" / "index.html", "<p>sub</p>");
+    Write(root_ / "js" / "blob.bin", "x");
+    // The source tree's own files share the folder with the pages and must not be served.
+    Write(root_ / "package.json", "{\"name\":\"cradle-web\"}");
+    Write(root_ / "package-lock.json", "{}");
+    Write(root_ / "tests" / "e2e.mjs", "// test");
+    Write(root_ / "tools" / "vendor.mjs", "// tool");
+    Write(root_ / "node_modules" / "zxing-wasm" / "package.json", "{}");
     Write(dir_ / "secret.txt", "TOP SECRET");
-    fs::create_symlink(dir_ / "secret.txt", root_ / "escape.txt");
-    fs::create_directory_symlink(dir_, root_ / "up");
-    fs::create_symlink(root_ / "app.css", root_ / "inside.css");
+    fs::create_symlink(dir_ / "secret.txt", root_ / "js" / "escape.txt");
+    fs::create_directory_symlink(dir_, root_ / "js" / "up");
+    fs::create_symlink(root_ / "app.css", root_ / "js" / "inside.css");
     api::StaticRoutes(router_, root_.string());
   }
   ~WebTree() {
@@ -95,13 +101,13 @@ BOOST_AUTO_TEST_CASE(index_html_is_served_for_the_root_and_sub_folders) {
   BOOST_TEST(HeaderOf(r, "Cache-Control") == "no-cache");
   BOOST_TEST(HeaderOf(r, "Content-Security-Policy").find("default-src 'self'") !=
              std::string::npos);
-  auto sub = t.Get("/web/sub/");
+  auto sub = t.Get("/web/vendor/sub/");
   BOOST_TEST(sub.status == 200);
   BOOST_TEST(sub.body == "<p>sub</p>");
   // A folder without its trailing slash redirects, so relative links in it resolve.
-  auto bare = t.Get("/web/sub");
+  auto bare = t.Get("/web/vendor/sub");
   BOOST_TEST(bare.status == 302);
-  BOOST_TEST(HeaderOf(bare, "Location") == "/web/sub/");
+  BOOST_TEST(HeaderOf(bare, "Location") == "/web/vendor/sub/");
   // A folder without index.html, or a file asked for as a folder, is not found.
   BOOST_TEST(t.Get("/web/js/").status == 404);
   BOOST_TEST(t.Get("/web/app.css/").status == 404);
@@ -113,12 +119,12 @@ BOOST_AUTO_TEST_CASE(content_types_follow_the_extension) {
       {"/web/app.css", "text/css; charset=utf-8"},
       {"/web/js/app.js", "text/javascript; charset=utf-8"},
       {"/web/js/i18n.mjs", "text/javascript; charset=utf-8"},
-      {"/web/img/logo.svg", "image/svg+xml"},
-      {"/web/img/icon.png", "image/png"},
-      {"/web/data/x.json", "application/json; charset=utf-8"},
-      {"/web/fonts/a.woff2", "font/woff2"},
+      {"/web/icons/logo.svg", "image/svg+xml"},
+      {"/web/icons/icon.png", "image/png"},
+      {"/web/js/x.json", "application/json; charset=utf-8"},
+      {"/web/vendor/fonts/a.woff2", "font/woff2"},
       {"/web/vendor/zxing-wasm/reader/zxing_reader.wasm", "application/wasm"},
-      {"/web/blob.bin", "application/octet-stream"},
+      {"/web/js/blob.bin", "application/octet-stream"},
   };
   for (const auto& [target, type] : cases) {
     auto r = t.Get(target);
@@ -126,8 +132,8 @@ BOOST_AUTO_TEST_CASE(content_types_follow_the_extension) {
     BOOST_TEST(r.content_type == type, target);
     BOOST_TEST(HeaderOf(r, "X-Content-Type-Options") == "nosniff", target);
   }
-  BOOST_TEST(t.Get("/web/img/icon.png").body.size() == 8u);
-  BOOST_TEST(t.Get("/web/a/b/c/d.js").body == "deep");
+  BOOST_TEST(t.Get("/web/icons/icon.png").body.size() == 8u);
+  BOOST_TEST(t.Get("/web/js/b/c/d.js").body == "deep");
 }
 
 BOOST_AUTO_TEST_CASE(vendor_and_hashed_files_are_long_lived_the_rest_revalidates) {
@@ -158,10 +164,10 @@ BOOST_AUTO_TEST_CASE(traversal_in_every_spelling_is_not_found) {
       "/web/./app.css",
       "/web/%2e/app.css",
       "/web//app.css",
-      "/web/escape.txt",     // symlink to a file outside the root
-      "/web/up/secret.txt",  // symlink to a folder outside the root
+      "/web/js/escape.txt",     // symlink to a file outside the root
+      "/web/js/up/secret.txt",  // symlink to a folder outside the root
       "/web/missing.js",
-      "/web/a/b/c/d/e.js",  // deeper than the routes go
+      "/web/js/b/c/d/e.js",  // deeper than the routes go
   };
   for (const std::string& target : attempts) {
     auto r = t.Get(target);
@@ -171,14 +177,27 @@ BOOST_AUTO_TEST_CASE(traversal_in_every_spelling_is_not_found) {
   // A malformed escape or an encoded NUL is refused by the router (400) before any file lookup.
   BOOST_TEST(t.Get("/web/%zz").status == 400);
   BOOST_TEST(t.Get("/web/app.css%00.png").status == 400);
-  BOOST_TEST(t.Get("/web/up%00/secret.txt").status == 400);
+  BOOST_TEST(t.Get("/web/js/up%00/secret.txt").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(only_the_pages_are_served_not_the_source_tree_beside_them) {
+  WebTree t;
+  for (const std::string target :
+       {"/web/package.json", "/web/package-lock.json", "/web/tests/e2e.mjs", "/web/tests/",
+        "/web/tools/vendor.mjs", "/web/node_modules/zxing-wasm/package.json",
+        "/web/node_modules/"}) {
+    auto r = t.Get(target);
+    BOOST_TEST(r.status == 404, target << " -> " << r.status);
+  }
+  BOOST_TEST(t.Get("/web/js/app.js").status == 200);
+  BOOST_TEST(t.Get("/web/icons/logo.svg").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_symlink_inside_the_root_is_followed) {
   WebTree t;
   // Only where a path ends up counts: through an outside link and back into the root is inside.
-  BOOST_TEST(t.Get("/web/up/root/app.css").status == 200);
-  auto r = t.Get("/web/inside.css");
+  BOOST_TEST(t.Get("/web/js/up/root/app.css").status == 200);
+  auto r = t.Get("/web/js/inside.css");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.body == "body{}");
 }
@@ -202,6 +221,20 @@ BOOST_AUTO_TEST_CASE(the_shipped_pages_are_the_default_root) {
   auto r = router.Dispatch(req).first;
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.body.find("<html") != std::string::npos);
+  // The real source tree's web/ holds package.json and tests/e2e.mjs: neither is served.
+  for (const std::string target : {"/web/package.json", "/web/tests/e2e.mjs"}) {
+    http::Request q;
+    q.method = "GET";
+    q.target = q.path = target;
+    BOOST_TEST(router.Dispatch(q).first.status == 404, target);
+  }
+  for (const std::string target :
+       {"/web/js/app.js", "/web/app.css", "/web/sw.js", "/web/manifest.webmanifest"}) {
+    http::Request q;
+    q.method = "GET";
+    q.target = q.path = target;
+    BOOST_TEST(router.Dispatch(q).first.status == 200, target);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(every_static_route_is_in_the_openapi_document) {

@@ -14,7 +14,7 @@ export async function casesBoard() {
   return h('div', { class: 'board', id: 'cases-board' }, COLUMNS.map((status) => h('div', { class: 'board-col' },
     h('h3', {}, t(`case.${status}`), ' ', h('span', { class: 'count' }, String(items.filter((c) => c.status === status).length))),
     items.filter((c) => c.status === status).map((c) => h('div', { class: 'case-card' },
-      h('strong', {}, c.kind || ''), h('div', { class: 'mono' }, c.party || c.manifest || c.id || ''),
+      h('strong', {}, t(`ckind.${c.kind}`)), h('div', { class: 'mono' }, c.party || c.manifest || c.id || ''),
       h('div', { class: 'muted' }, when(c.opened_at || c.created_at)))))));
 }
 

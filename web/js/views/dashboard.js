@@ -1,38 +1,262 @@
-// Regulator dashboard: the month's reconciliation (with CSV export), the audit chain status,
-// facility capacity and the cases board. Each panel loads on its own and shows its own state.
+// Regulator dashboard: the month at a glance as charts (12-month tonnage, the landfill's fill,
+// programme coverage, open cases by kind and age, overdue transfers when the server has them),
+// each with its table and CSV; under them the month's tables in tonnes, sortable. The audit
+// chain's state is on top. Every enum is shown in words.
 import { t } from '../i18n.js';
-import { h, clear, notice, table, download } from '../dom.js';
+import { h, clear, notice, dataTable, download, tonnes, when } from '../dom.js';
 import * as api from '../api.js';
-import { facilityTable } from './facilities.js';
-import { casesBoard } from './cases.js';
+import { chartPanel, emptyPanel, disposeCharts } from '../charts.js';
 
 function thisMonth() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 }
 
-// The reconciliation's arrays of rows as tables, whatever their columns; producer rows link
-// to that producer's manifests.
-function reconTables(data) {
+export function lastMonths(month, n) {
+  const [y, m] = month.split('-').map(Number);
   const out = [];
-  for (const [key, value] of Object.entries(data || {})) {
-    if (!Array.isArray(value) || !value.length || typeof value[0] !== 'object') continue;
-    const cols = Object.keys(value[0]).filter((k) => typeof value[0][k] !== 'object');
-    out.push(h('h3', {}, key), table(cols.map((c) => ({ label: c, cell: (row) => (c === 'producer'
-      ? h('a', { href: `#/manifests?producer=${encodeURIComponent(row[c])}`, class: 'mono' }, String(row[c]))
-      : String(row[c] ?? '')) })), value));
+  for (let i = n - 1; i >= 0; --i) {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    out.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
   }
-  return out.length ? out : [h('p', { class: 'empty' }, t('common.empty'))];
+  return out;
 }
 
-async function reconciliation(panel, month) {
-  clear(panel, h('p', { class: 'loading' }, t('common.loading')));
-  const path = `/api/v1/reconciliation/${month}`;
-  const r = await api.get(path);
-  if (r.notAvailable) { clear(panel, notice('info', t('common.notAvailable', { path: `GET /api/v1/reconciliation/{YYYY-MM}` }))); return false; }
-  if (!r.ok) { clear(panel, notice('error', api.describe(r))); return false; }
-  clear(panel, reconTables(r.data));
-  return true;
+const axisT = (name) => ({ type: 'value', name, nameTextStyle: { align: 'left' } });
+const grid = { left: 56, right: 56, top: 48, bottom: 36, containLabel: true };
+
+async function tonnagePanel(month) {
+  const months = lastMonths(month, 12);
+  const reports = await Promise.all(months.map((m) => api.get(`/api/v1/reconciliation/${m}`)));
+  const bad = reports.find((r) => !r.ok);
+  if (bad) return emptyPanel('chart-tonnage', t('chart.tonnage'), notice('error', api.describe(bad)));
+  const rows = reports.map((r, i) => ({ month: months[i], ...r.data.totals }));
+  const columns = [
+    { label: t('chart.month'), value: (r) => r.month },
+    { label: t('chart.declared'), value: (r) => tonnes(r.issued_declared_g) },
+    { label: t('chart.collected'), value: (r) => tonnes(r.collected_measured_g) },
+    { label: t('chart.received'), value: (r) => tonnes(r.received_measured_g) },
+    { label: t('chart.disposedCount'), value: (r) => r.disposed },
+  ];
+  return chartPanel({ id: 'chart-tonnage', title: t('chart.tonnage'), note: t('chart.tonnageNote'), columns, rows, csvName: `tonnage-${month}`,
+    option: (rs) => ({
+      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
+      xAxis: { type: 'category', data: rs.map((r) => r.month) },
+      yAxis: [axisT('t'), { ...axisT(t('chart.disposedCount')), splitLine: { show: false } }],
+      series: [
+        ...[1, 2, 3].map((c) => ({ type: 'bar', name: columns[c].label, data: rs.map((r) => columns[c].value(r)) })),
+        { type: 'line', name: columns[4].label, yAxisIndex: 1, data: rs.map((r) => r.disposed) },
+      ],
+    }) });
+}
+
+function addDays(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + Math.round(days));
+  return d.toISOString().slice(0, 10);
+}
+
+async function landfillPanel(facilities) {
+  const lf = facilities.find((f) => f.kind === 'landfill');
+  if (!lf) return emptyPanel('chart-landfill', t('chart.landfill'), h('p', { class: 'empty' }, t('chart.noData')));
+  const r = await api.get(`/api/v1/facilities/${encodeURIComponent(lf.id)}/capacity`);
+  if (!r.ok) return emptyPanel('chart-landfill', t('chart.landfill'), notice('error', api.describe(r)));
+  const c = r.data;
+  const cap = c.landfill?.volume_m3 || lf.capacity?.volume_m3 || 0;
+  const months = (c.months || []).filter((m) => m.volume_m3 > 0 || m.cumulative_volume_m3 > 0);
+  // The projected date's range: the fastest and the slowest whole month's daily fill rate
+  // (the first month and the current one are partial and would skew it).
+  const thisM = new Date().toISOString().slice(0, 7);
+  const whole = months.slice(1).filter((m) => m.month < thisM);
+  const rates = (whole.length ? whole : months).map((m) => m.volume_m3 / 30.4).filter((x) => x > 0);
+  const left = c.landfill?.volume_left_m3 ?? 0;
+  const today = new Date().toISOString().slice(0, 10);
+  const early = rates.length ? addDays(today, left / Math.max(...rates)) : null;
+  const late = rates.length ? addDays(today, left / Math.min(...rates)) : null;
+  const full = c.landfill?.projected_fill_date;
+  const note = full ? t('chart.fullOn', { date: full, early, late }) : t('chart.noFull');
+  const rows = months.map((m) => ({ month: m.month, used: m.cumulative_volume_m3, tonnes: m.tonnes }));
+  const columns = [
+    { label: t('chart.month'), value: (x) => x.month },
+    { label: t('chart.usedM3'), value: (x) => x.used },
+    { label: t('col.receivedFacT'), value: (x) => x.tonnes },
+    { label: t('chart.capacityM3'), value: () => cap },
+  ];
+  return chartPanel({ id: 'chart-landfill', title: `${t('chart.landfill')} · ${lf.name}`, note, columns, rows, csvName: 'landfill',
+    option: (rs) => {
+      // A time axis, so the projection to the full date is drawn to scale.
+      const at = (m) => `${m}-15`;
+      const last = rs[rs.length - 1];
+      const projection = full && last ? [[at(last.month), last.used], [full, cap]] : [];
+      const end = full || (last ? at(last.month) : today);
+      const start = rs.length ? at(rs[0].month) : today;
+      return {
+        tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { ...grid, top: 64 },
+        xAxis: { type: 'time' },
+        yAxis: axisT('m³'),
+        series: [
+          { type: 'line', name: t('chart.usedM3'), areaStyle: { opacity: 0.2 }, data: rs.map((x) => [at(x.month), x.used]) },
+          { type: 'line', name: t('chart.projection'), lineStyle: { type: 'dashed' }, data: projection },
+          { type: 'line', name: t('chart.capacityM3'), symbol: 'none', lineStyle: { type: 'dotted' }, data: [[start, cap], [end, cap]] },
+        ],
+      };
+    } });
+}
+
+function programmePanel(report) {
+  const rows = report.programmes || [];
+  if (!rows.length) return emptyPanel('chart-programme', t('chart.programme'), h('p', { class: 'empty' }, t('chart.noData')));
+  const columns = [
+    { label: t('col.name'), value: (p) => p.name },
+    { label: t('chart.members'), value: (p) => p.members },
+    { label: t('chart.servedMonth'), value: (p) => p.served_month },
+    { label: t('chart.servedYear'), value: (p) => p.served_year },
+    { label: t('chart.ytdT'), value: (p) => tonnes(p.ytd_collected_g) },
+    { label: t('chart.capT'), value: (p) => p.prorated_capacity_t },
+  ];
+  return chartPanel({ id: 'chart-programme', title: t('chart.programme'), columns, rows, csvName: `programmes-${report.month}`,
+    option: (rs) => ({
+      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { ...grid, top: 84 },
+      xAxis: { type: 'category', data: rs.map((p) => p.name) },
+      yAxis: [axisT(t('chart.members')), { ...axisT('t'), splitLine: { show: false } }],
+      series: [
+        ...[1, 2, 3].map((c) => ({ type: 'bar', name: columns[c].label, data: rs.map((p) => columns[c].value(p)) })),
+        ...[4, 5].map((c) => ({ type: 'bar', yAxisIndex: 1, name: columns[c].label, data: rs.map((p) => columns[c].value(p)) })),
+      ],
+    }) });
+}
+
+async function allPages(path, query) {
+  const items = [];
+  let after = '';
+  for (let i = 0; i < 20; ++i) {
+    const r = await api.get(path, { query: { ...query, after, limit: 200 } });
+    if (!r.ok) return r;
+    items.push(...(r.data.items || []));
+    if (!r.data.next) break;
+    after = r.data.next;
+  }
+  return { ok: true, items };
+}
+
+export function ageBucket(openedAt, now = Date.now()) {
+  const days = (now - Date.parse(openedAt)) / 86400000;
+  return days <= 7 ? 0 : days <= 30 ? 1 : 2;
+}
+
+async function casesPanel() {
+  const r = await allPages('/api/v1/cases', {});
+  if (!r.ok) return emptyPanel('chart-cases', t('chart.cases'), notice('error', api.describe(r)));
+  const open = r.items.filter((c) => c.status !== 'closed');
+  const kinds = [...new Set(open.map((c) => c.kind))].sort();
+  const rows = kinds.map((k) => {
+    const mine = open.filter((c) => c.kind === k);
+    const b = [0, 0, 0];
+    for (const c of mine) b[ageBucket(c.opened_at)]++;
+    return { kind: k, a0: b[0], a1: b[1], a2: b[2], total: mine.length };
+  });
+  if (!rows.length) return emptyPanel('chart-cases', t('chart.cases'), h('p', { class: 'empty' }, t('chart.noData')));
+  const columns = [
+    { label: t('chart.kind'), value: (x) => t(`ckind.${x.kind}`) },
+    { label: t('chart.age0'), value: (x) => x.a0 },
+    { label: t('chart.age1'), value: (x) => x.a1 },
+    { label: t('chart.age2'), value: (x) => x.a2 },
+    { label: t('chart.total'), value: (x) => x.total },
+  ];
+  return chartPanel({ id: 'chart-cases', title: t('chart.cases'), columns, rows, csvName: 'open-cases',
+    option: (rs) => ({
+      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
+      yAxis: { type: 'category', data: rs.map((x) => t(`ckind.${x.kind}`)) },
+      xAxis: { type: 'value' },
+      series: [1, 2, 3].map((c) => ({ type: 'bar', stack: 'age', name: columns[c].label, data: rs.map((x) => columns[c].value(x)) })),
+    }) });
+}
+
+// The month's flows producer -> facility, composed from the month's labels that reached a
+// facility (received or disposed), by their destination, in declared tonnes. (Consolidation
+// shows once transfers carry it.)
+async function flowsPanel(month, report, facilities) {
+  const lists = await Promise.all(['received', 'disposed'].map((status) => allPages('/api/v1/manifests', { month, status })));
+  const bad = lists.find((r) => !r.ok);
+  if (bad) return emptyPanel('chart-flows', t('chart.flows'), notice('error', api.describe(bad)));
+  const producerName = new Map((report.producers || []).map((p) => [p.org, p.name || p.org]));
+  const facilityName = new Map(facilities.map((f) => [f.id, f.name || f.id]));
+  const sums = new Map();
+  for (const m of lists.flatMap((r) => r.items)) {
+    if (!m.destination) continue;
+    const key = `${m.producer}\u0000${m.destination}`;
+    sums.set(key, (sums.get(key) || 0) + m.mass_g);
+  }
+  const rows = [...sums].map(([key, g]) => {
+    const [from, to] = key.split('\u0000');
+    return { from: producerName.get(from) || from, to: facilityName.get(to) || to, t: tonnes(g) };
+  }).sort((a, b) => b.t - a.t);
+  if (!rows.length) return emptyPanel('chart-flows', t('chart.flows'), h('p', { class: 'empty' }, t('chart.noData')));
+  const columns = [
+    { label: t('chart.from'), value: (x) => x.from },
+    { label: t('chart.to'), value: (x) => x.to },
+    { label: t('chart.flowT'), value: (x) => x.t },
+  ];
+  return chartPanel({ id: 'chart-flows', title: t('chart.flows'), note: t('chart.flowsNote'), columns, rows, csvName: `flows-${month}`,
+    option: (rs) => {
+      const names = [...new Set(rs.flatMap((x) => [x.from, x.to]))];
+      return {
+        tooltip: { trigger: 'item' },
+        series: [{ type: 'sankey', left: 8, right: 140, top: 8, bottom: 8, nodeGap: 4, emphasis: { focus: 'adjacency' },
+          label: { fontSize: 11 }, lineStyle: { color: 'gradient', opacity: 0.4 },
+          data: names.map((name) => ({ name })), links: rs.map((x) => ({ source: x.from, target: x.to, value: x.t })) }],
+      };
+    } });
+}
+
+// GET /api/v1/transfers comes from another part of the work; the chart shows only once the
+// server answers it.
+async function transfersPanel() {
+  const r = await allPages('/api/v1/transfers', {});
+  if (!r.ok) {
+    return emptyPanel('chart-transfers', t('chart.transfers'),
+      notice('info', r.notAvailable ? t('chart.noTransfers') : api.describe(r)));
+  }
+  const now = Date.now();
+  const overdue = r.items.filter((x) => x.overdue === true ||
+    (x.receipt_due && Date.parse(x.receipt_due) < now && !['received', 'closed', 'cancelled'].includes(x.status)));
+  const byStatus = {};
+  for (const x of overdue) byStatus[x.status] = (byStatus[x.status] || 0) + 1;
+  const rows = Object.entries(byStatus).map(([status, n]) => ({ status, n }));
+  if (!rows.length) return emptyPanel('chart-transfers', t('chart.transfers'), h('p', { class: 'empty' }, t('chart.noData')));
+  const columns = [
+    { label: t('list.status'), value: (x) => t(`tstatus.${x.status}`) },
+    { label: t('chart.total'), value: (x) => x.n },
+  ];
+  return chartPanel({ id: 'chart-transfers', title: t('chart.transfers'), columns, rows,
+    option: (rs) => ({ tooltip: {}, grid, xAxis: { type: 'category', data: rs.map((x) => columns[0].value(x)) },
+      yAxis: { type: 'value' }, series: [{ type: 'bar', data: rs.map((x) => x.n) }] }) });
+}
+
+function monthTables(report) {
+  const producers = dataTable([
+    { label: t('col.name'), value: (r) => r.name, cell: (r) => h('a', { href: `#/manifests?producer=${encodeURIComponent(r.org)}` }, r.name || r.org) },
+    { label: t('col.issued'), value: (r) => r.issued },
+    { label: t('col.declaredT'), value: (r) => tonnes(r.issued_declared_g) },
+    { label: t('col.collected'), value: (r) => r.collected },
+    { label: t('col.collectedT'), value: (r) => tonnes(r.collected_measured_g) },
+    { label: t('col.received'), value: (r) => r.received },
+    { label: t('col.receivedT'), value: (r) => tonnes(r.received_measured_g) },
+    { label: t('col.disposed'), value: (r) => r.disposed },
+    { label: t('col.outstanding'), value: (r) => r.outstanding },
+    { label: t('col.bias'), value: (r) => r.receipt_bias_pct },
+  ], report.producers || [], { id: 'tbl-producers' });
+  const facilities = dataTable([
+    { label: t('col.name'), value: (r) => r.name },
+    { label: t('col.kind'), value: (r) => t(`fkind.${r.kind}`) },
+    { label: t('col.received'), value: (r) => r.received },
+    { label: t('col.receivedFacT'), value: (r) => tonnes(r.received_g) },
+    { label: t('col.ytdT'), value: (r) => tonnes(r.ytd_received_g) },
+    { label: t('col.capPct'), value: (r) => r.ytd_pct_of_capacity },
+    { label: t('col.usedPct'), value: (r) => r.landfill?.used_pct ?? null },
+    { label: t('col.fill'), value: (r) => r.landfill?.projected_fill_date ?? null },
+  ], report.facilities || [], { id: 'tbl-facilities' });
+  return [h('h3', {}, t('tbl.producers')), producers, h('h3', {}, t('tbl.facilities')), facilities];
 }
 
 async function auditStatus(panel) {
@@ -46,27 +270,31 @@ async function auditStatus(panel) {
 
 export async function dashboardView(main) {
   const month = h('input', { type: 'month', id: 'month', value: thisMonth() });
-  const recon = h('div', { id: 'recon' });
-  const csv = h('button', { id: 'csv', disabled: true, onclick: async () => {
+  const charts = h('div', { class: 'charts', id: 'charts' }, h('p', { class: 'loading' }, t('common.loading')));
+  const tables = h('div', { id: 'recon' }, h('p', { class: 'loading' }, t('common.loading')));
+  const audit = h('div', { id: 'audit-status' }, h('p', { class: 'loading' }, t('common.loading')));
+  const csv = h('button', { type: 'button', id: 'csv', onclick: async () => {
     const r = await api.call('GET', `/api/v1/reconciliation/${month.value}`, { query: { format: 'csv' }, raw: true, accept: 'text/csv' });
     if (r.ok) download(r.blob, `reconciliation-${month.value}.csv`);
   } }, t('dash.csv'));
-  const audit = h('div', { id: 'audit-status' }, h('p', { class: 'loading' }, t('common.loading')));
-  const facilities = h('div', { id: 'dash-facilities' }, h('p', { class: 'loading' }, t('common.loading')));
-  const cases = h('div', {}, h('p', { class: 'loading' }, t('common.loading')));
-  const loadRecon = async () => { csv.disabled = !(await reconciliation(recon, month.value)); };
-  month.addEventListener('change', loadRecon);
+  const load = async () => {
+    disposeCharts();
+    const [report, facilities] = await Promise.all([
+      api.get(`/api/v1/reconciliation/${month.value}`), api.get('/api/v1/facilities', { query: { limit: 1000 } })]);
+    if (!report.ok) { clear(charts, notice('error', api.describe(report))); clear(tables); return; }
+    const facs = facilities.ok ? facilities.data.items || [] : [];
+    const panels = await Promise.all([tonnagePanel(month.value), landfillPanel(facs),
+      programmePanel(report.data), flowsPanel(month.value, report.data, facs), casesPanel(), transfersPanel()]);
+    clear(charts, panels);
+    clear(tables, monthTables(report.data));
+  };
+  month.addEventListener('change', load);
   clear(main,
-    h('h1', {}, t('dash.title')),
-    h('div', { class: 'dash-grid' },
-      h('section', { class: 'card' }, h('h2', {}, t('dash.audit')), audit),
-      h('section', { class: 'card' }, h('h2', {}, t('dash.facilities')), facilities)),
-    h('section', { class: 'card' },
-      h('div', { class: 'row' }, h('h2', {}, t('dash.recon')),
-        h('label', { class: 'inline' }, t('dash.month'), month), csv),
-      recon),
-    h('section', { class: 'card' }, h('h2', {}, t('dash.cases')), cases));
-  const f = api.get('/api/v1/facilities', { query: { limit: 1000 } }).then((r) =>
-    clear(facilities, r.ok ? facilityTable(r.data.items || []) : notice('error', api.describe(r))));
-  await Promise.all([auditStatus(audit), loadRecon(), f, casesBoard().then((b) => clear(cases, b))]);
+    h('div', { class: 'row' }, h('h1', {}, t('dash.title')),
+      h('label', { class: 'inline', for: 'month' }, t('dash.month')), month),
+    h('section', { class: 'card' }, h('h2', {}, t('dash.audit')), audit),
+    charts,
+    h('section', { class: 'card' }, h('div', { class: 'row' }, h('h2', {}, t('dash.recon')), csv), tables));
+  await Promise.all([auditStatus(audit), load()]);
+  return disposeCharts;
 }

@@ -38,7 +38,7 @@ export async function manifestsView(main, { query, go }) {
   const selected = new Set();
   const columns = [];
   if (role === 'producer') {
-    columns.push({ label: '', cell: (m) => h('input', { type: 'checkbox', 'aria-label': m.id,
+    columns.push({ label: t('list.select'), cell: (m) => h('input', { type: 'checkbox', 'aria-label': m.id,
       onchange: (e) => (e.target.checked ? selected.add(m.id) : selected.delete(m.id)) }) });
   }
   columns.push(

@@ -1,11 +1,14 @@
 // Collector / facility scan page: keyboard-wedge input, camera or photo decoding, an offline
-// outbox in IndexedDB, and upload to POST /api/v1/scans with each scan's result shown.
-import { t } from '../i18n.js';
+// outbox in IndexedDB, and upload to POST /api/v1/scans with each scan's result shown. Each
+// label is checked on the device first (verify.js: the cached JWK Set and revocations), so a
+// forged, altered, voided or already-scanned label is refused before anything is sent.
+import { t, codeText } from '../i18n.js';
 import { h, clear, notice, kg, nowRfc3339 } from '../dom.js';
 import { session } from '../session.js';
 import * as api from '../api.js';
 import * as outbox from '../outbox.js';
 import { decodeQr } from '../decoder.js';
+import * as verify from '../verify.js';
 
 const KINDS = ['pickup', 'receive', 'dispose', 'reject'];
 const NEEDS_MASS = new Set(['pickup', 'receive']);
@@ -24,7 +27,8 @@ export async function scanView(main) {
     enterkeyhint: 'send', placeholder: t('scan.wedge.hint') });
   const pending = h('div', { class: 'pending', id: 'pending' });
   const msg = h('div', { class: 'msg', id: 'scan-msg' });
-  const netState = h('div', { class: 'net', id: 'net-state' });
+  const netState = h('div', { class: 'net', id: 'net-state', role: 'status' });
+  const trust = h('div', { class: 'hint', id: 'trust-state' });
   const counts = h('div', { class: 'counts', id: 'scan-counts' });
   const list = h('ul', { class: 'outbox', id: 'outbox' });
   const video = h('video', { id: 'camera', playsinline: true, muted: true, hidden: true });
@@ -52,7 +56,7 @@ export async function scanView(main) {
 
   async function enqueue(scan) {
     await outbox.add(scan);
-    clear(msg, notice('ok', t('scan.added')));
+    msg.append(notice('ok', t('scan.added')));
     await refresh();
     sync();
   }
@@ -74,7 +78,25 @@ export async function scanView(main) {
       await enqueue(late);
       msg.append(notice('warn', t('scan.massMissing')));
     }
-    const scan = baseScan(text);
+    const v = await verify.verdict(text);
+    const verdictBox = (kind, msgText) => h('div', { id: 'scan-verdict', class: `verdict verdict-${v.verdict}` }, notice(kind, msgText));
+    if (!verify.cachedJwks()) {
+      clear(msg, verdictBox('warn', t('scan.verdict.nokeys')));
+    } else if (v.verdict !== 'ok') {
+      clear(msg, verdictBox('error', t(`scan.verdict.${v.verdict}`)));
+      if (navigator.vibrate) navigator.vibrate([300, 100, 300]);
+      return;
+    } else {
+      const seen = (await outbox.all()).find((i) => i.manifest === v.id && i.kind === kind.value && i.state !== 'rejected');
+      if (seen) {
+        v.verdict = 'already';
+        clear(msg, verdictBox('warn', t('scan.verdict.already', { kind: t(`kind.${seen.kind}`) })));
+        return;
+      }
+      clear(msg, verdictBox('ok', `${t('scan.verdict.ok')} · ${v.id}`));
+      if (navigator.vibrate) navigator.vibrate(120);
+    }
+    const scan = { ...baseScan(text), ...(v.id ? { manifest: v.id } : {}) };
     if (NEEDS_MASS.has(scan.kind)) {
       awaiting = scan;
       showPending();
@@ -96,10 +118,32 @@ export async function scanView(main) {
       h('span', { class: `badge badge-scan-${i.state}` }, t(`scan.${i.state}`)),
       h('span', { class: 'scan-kind' }, t(`kind.${i.kind}`)),
       i.mass_g !== undefined ? h('span', {}, kg(i.mass_g)) : null,
-      i.code ? h('code', { class: 'scan-code' }, i.code) : null,
+      i.code ? h('span', { class: 'scan-code', title: i.code, dataset: { code: i.code } }, codeText(i.code)) : null,
       h('span', { class: 'scan-token mono' }, i.manifest || i.token.slice(0, 40)))));
     netState.className = `net ${navigator.onLine ? 'online' : 'offline'}`;
     netState.textContent = navigator.onLine ? t('scan.online') : t('scan.offlineState');
+  }
+
+  // The JWK Set and the revoked ids, kept on the device for offline checks.
+  async function refreshTrust() {
+    if (!navigator.onLine) return;
+    const jwks = await api.get('/.well-known/jwks.json');
+    if (jwks.ok && jwks.data?.keys) verify.cacheJwks(jwks.data);
+    else if (jwks.ok && jwks.text) { try { verify.cacheJwks(JSON.parse(jwks.text)); } catch { /* keep the old set */ } }
+    const ids = [];
+    let after = '';
+    for (let i = 0; i < 50; ++i) {
+      const r = await api.get('/api/v1/revocations', { query: { after, limit: 1000 } });
+      if (!r.ok) return;
+      ids.push(...(r.data.items || []).map((x) => x.id));
+      if (!r.data.next) break;
+      after = r.data.next;
+    }
+    verify.cacheRevoked(ids);
+    showTrust();
+  }
+  function showTrust() {
+    trust.textContent = t('scan.keys', { n: verify.cachedJwks()?.keys?.length || 0, r: verify.cachedRevoked().size });
   }
 
   async function sync() {
@@ -115,8 +159,9 @@ export async function scanView(main) {
       const results = r.data.results || [];
       for (let i = 0; i < queued.length && i < results.length; ++i) {
         const res = results[i];
-        await outbox.update({ ...queued[i], state: res.status, code: res.code, manifest: res.manifest });
+        await outbox.update({ ...queued[i], state: res.status, code: res.code, manifest: res.manifest || queued[i].manifest });
       }
+      if (!(await outbox.all()).some((x) => x.state === 'queued')) msg.append(notice('ok', t('scan.drained')));
     } finally {
       syncing = false;
       await refresh();
@@ -187,16 +232,16 @@ export async function scanView(main) {
     if (file && !(await decodeAndAccept(file))) clear(msg, notice('warn', t('scan.notFound')));
   });
   for (const el of [kind, facility, vehicle, method]) el.addEventListener('change', fieldVisibility);
-  const onNet = () => sync();
+  const onNet = () => { sync(); refreshTrust(); };
   window.addEventListener('online', onNet);
   window.addEventListener('offline', onNet);
   const every = setInterval(sync, 30000);
 
-  const cameraButton = h('button', { type: 'button', id: 'camera-toggle', onclick: (e) => startCamera(e.target) }, t('scan.camera'));
+  const cameraButton = h('button', { type: 'button', class: 'big', id: 'camera-toggle', onclick: (e) => startCamera(e.target) }, t('scan.camera'));
   clear(main,
     h('section', { class: 'card scan-card' },
       h('h1', {}, t('scan.title')),
-      netState,
+      netState, trust,
       h('div', { class: 'scan-settings' },
         h('label', {}, t('scan.kind'), kind),
         h('label', {}, t('scan.facility'), facility),
@@ -205,8 +250,8 @@ export async function scanView(main) {
       h('label', { class: 'wedge-label' }, t('scan.wedge'), wedge),
       pending,
       h('div', { class: 'row buttons' }, cameraButton,
-        h('label', { class: 'button', for: 'photo' }, t('scan.photo')), photo,
-        h('button', { type: 'button', class: 'primary', id: 'sync', onclick: () => sync() }, t('scan.sync'))),
+        h('label', { class: 'button big', for: 'photo' }, t('scan.photo')), photo,
+        h('button', { type: 'button', class: 'primary big', id: 'sync', onclick: () => sync() }, t('scan.sync'))),
       video, msg),
     h('section', { class: 'card' },
       h('div', { class: 'row' }, h('h2', {}, t('scan.queue')),
@@ -215,9 +260,13 @@ export async function scanView(main) {
   fieldVisibility();
   wedge.focus();
   await refresh();
-  const f = await api.get('/api/v1/facilities', { query: { limit: 1000 } });
-  if (f.ok) {
-    clear(facility, f.data.items.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+  showTrust();
+  await refreshTrust();
+  const f = navigator.onLine ? await api.get('/api/v1/facilities', { query: { limit: 1000 } }) : { ok: false };
+  if (f.ok) localStorage.setItem('cradle.facilities', JSON.stringify(f.data.items || []));
+  const facilities = f.ok ? f.data.items || [] : JSON.parse(localStorage.getItem('cradle.facilities') || '[]');
+  if (facilities.length) {
+    clear(facility, facilities.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
     if (saved.facility) facility.value = saved.facility;
   }
   sync();

@@ -1,13 +1,11 @@
-#include "server/api/recon_routes.h"
-
+// Reconciliation: the monthly report (JSON or CSV tables) and a facility's capacity history
+// (api.md "Reconciliation, cases, audit"), over service/reconciliation.h.
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
 
 #include "core/civil_time.h"
-#include "server/api/json_io.h"
-#include "server/api/render.h"
-#include "server/service/cases.h"
+#include "server/api/route.h"
 #include "server/service/reconciliation.h"
 
 namespace cradle::api {
@@ -15,43 +13,9 @@ namespace {
 
 using http::Request;
 using http::Response;
-using service::Principal;
 
 // Rounds to 3 decimals so reports do not show floating-point noise.
 double R3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
-// ---- rendering --------------------------------------------------------------------------
-
-boost::json::object RenderCase(const store::Case& c, int tz) {
-  boost::system::error_code ec;
-  auto detail = boost::json::parse(c.detail, ec);
-  return boost::json::object{{"id", c.id},
-                             {"kind", c.kind},
-                             {"subject", c.subject},
-                             {"threshold", c.threshold},
-                             {"party", c.party},
-                             {"status", c.status},
-                             {"detail", ec ? boost::json::value(boost::json::object()) : detail},
-                             {"opened_at", FormatRfc3339(c.opened_at, tz)},
-                             {"opened_month", c.opened_month},
-                             {"updated_at", FormatRfc3339(c.updated_at, tz)}};
-}
-
-boost::json::object RenderCaseWithHistory(const service::CaseWithHistory& c, int tz) {
-  boost::json::object o = RenderCase(c.c, tz);
-  boost::json::array history;
-  for (const auto& a : c.actions) {
-    boost::json::object h{{"action", a.action},
-                          {"actor", a.actor},
-                          {"note", a.note},
-                          {"to", a.to_status},
-                          {"at", FormatRfc3339(a.at, tz)}};
-    h["from"] = a.from_status ? boost::json::value(*a.from_status) : boost::json::value(nullptr);
-    history.push_back(std::move(h));
-  }
-  o["history"] = std::move(history);
-  return o;
-}
 
 boost::json::object RenderProducer(const service::ProducerLine& l) {
   const auto& r = l.r;
@@ -245,15 +209,18 @@ bool WantsCsv(const Request& req) {
   return req.Header("accept").find("text/csv") != std::string::npos;
 }
 
-// ---- handlers -----------------------------------------------------------------------------
-
-Response Reconciliation(Deps& d, const Request& req, const Principal& p) {
-  if (auto f = req.Query("format"); f && *f != "csv" && *f != "json") {
+// ?format= is json or csv; the CSV's table is checked after the report is built, as before.
+Input<std::monostate> ReadFormat(Call& c) {
+  if (auto f = c.Query("format"); f && *f != "csv" && *f != "json") {
     return ValidationProblem({{"format", "INVALID_FORMAT", "json or csv"}});
   }
-  auto report = service::Reconcile(d.ctx, p, req.Param("month"));
-  if (!report.ok()) return FromStatus(report.status());
-  boost::json::object json = RenderReport(*report, Tz(d));
+  return std::monostate{};
+}
+
+// JSON, or one table of it as CSV (?format=csv or Accept: text/csv; ?table=).
+Response RenderReconciliation(Call& c, const service::MonthlyReport& report) {
+  const Request& req = c.req();
+  boost::json::object json = RenderReport(report, c.tz());
   if (!WantsCsv(req)) return JsonResponse(200, json);
   const std::string table = req.Query("table").value_or("producers");
   auto csv = CsvTable(json, table);
@@ -265,106 +232,12 @@ Response Reconciliation(Deps& d, const Request& req, const Principal& p) {
   r.content_type = "text/csv; charset=utf-8";
   r.body = std::move(*csv);
   r.Header("Content-Disposition",
-           "attachment; filename=\"reconciliation-" + report->month + "-" + table + ".csv\"");
+           "attachment; filename=\"reconciliation-" + report.month + "-" + table + ".csv\"");
   return r;
 }
 
-std::optional<int64_t> ParseId(const std::string& s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  return std::stoll(s);
-}
-
-Response ListCases(Deps& d, const Request& req, const Principal& p) {
-  Response problem;
-  auto paging = ReadPaging(req, &problem);
-  if (!paging) return problem;
-  int64_t after = 0;
-  if (paging->after) {
-    auto a = ParseId(*paging->after);
-    if (!a) return ValidationProblem({{"after", "INVALID_CURSOR", "a cursor from `next`"}});
-    after = *a;
-  }
-  store::CaseFilter f;
-  f.status = req.Query("status");
-  f.kind = req.Query("kind");
-  f.party = req.Query("party");
-  f.opened_month = req.Query("month");
-  auto page = service::ListCases(d.ctx, p, f, after, paging->limit);
-  if (!page.ok()) return FromStatus(page.status());
-  return JsonResponse(
-      200, RenderPage(*page, [&](const store::Case& c) { return RenderCase(c, Tz(d)); }));
-}
-
-Response CaseAction(Deps& d, const Request& req, const Principal& p) {
-  auto id = ParseId(req.Param("id"));
-  if (!id) return FromStatus(Status("NOT_FOUND", "no case " + req.Param("id")));
-  Response problem;
-  auto body = ParseJsonObject(req, &problem);
-  if (!body) return problem;
-  FieldReader r(*body);
-  r.OnlyKnown({"action", "note"});
-  auto action = r.String("action", true, 16);
-  auto note = r.String("note", false, 2000);
-  if (action && *action != "dispatch" && *action != "respond" && *action != "close" &&
-      *action != "reopen") {
-    r.Add("action", "INVALID_ACTION", "dispatch, respond, close or reopen");
-  }
-  if (!r.ok()) return ValidationProblem(std::move(r.errors()));
-  auto c = service::ActOnCase(d.ctx, p, *id, *action, note.value_or(""));
-  if (!c.ok()) return FromStatus(c.status());
-  return JsonResponse(200, RenderCaseWithHistory(*c, Tz(d)));
-}
-
-Response Summary(Deps& d, const Principal& p) {
-  auto s = service::SummariseCases(d.ctx, p);
-  if (!s.ok()) return FromStatus(s.status());
-  boost::json::object by_status, by_kind;
-  for (const auto& [k, v] : s->by_status) by_status[k] = v;
-  for (const auto& [kind, m] : s->by_kind) {
-    boost::json::object o;
-    for (const auto& [k, v] : m) o[k] = v;
-    by_kind[kind] = std::move(o);
-  }
-  return JsonResponse(200, boost::json::object{{"found", s->found},
-                                               {"rectified", s->rectified},
-                                               {"in_progress", s->in_progress},
-                                               {"by_status", std::move(by_status)},
-                                               {"by_kind", std::move(by_kind)}});
-}
-
-Response RunRules(Deps& d, const Request& req, const Principal& p) {
-  CivilDate as_of = LocalCivilDate(d.ctx.clock.NowMicros(), Tz(d));
-  if (!req.body.empty()) {
-    Response problem;
-    auto body = ParseJsonObject(req, &problem);
-    if (!body) return problem;
-    FieldReader r(*body);
-    r.OnlyKnown({"date"});
-    auto date = r.String("date", false, 10);
-    if (date) {
-      auto parsed = ParseIsoDate(*date);
-      if (!parsed.ok())
-        r.Add("date", "INVALID_DATE", "YYYY-MM-DD");
-      else
-        as_of = *parsed;
-    }
-    if (!r.ok()) return ValidationProblem(std::move(r.errors()));
-  }
-  auto run = service::RunRulesAs(d.ctx, p, as_of);
-  if (!run.ok()) return FromStatus(run.status());
-  boost::json::object by_kind;
-  for (const auto& [k, v] : run->opened_by_kind) by_kind[k] = v;
-  return JsonResponse(200, boost::json::object{{"as_of", FormatIsoDate(run->as_of)},
-                                               {"opened", run->opened},
-                                               {"opened_by_kind", std::move(by_kind)}});
-}
-
-Response Capacity(Deps& d, const Request& req, const Principal& p) {
-  auto c = service::FacilityCapacity(d.ctx, p, req.Param("id"));
-  if (!c.ok()) return FromStatus(c.status());
+boost::json::object RenderCapacity(const service::CapacitySeries& cap) {
+  const auto* c = &cap;
   boost::json::array months;
   for (const auto& m : c->months) {
     months.push_back(boost::json::object{{"month", m.month},
@@ -378,32 +251,20 @@ Response Capacity(Deps& d, const Request& req, const Principal& p) {
                         {"months", std::move(months)}};
   o["landfill"] =
       c->landfill ? boost::json::value(RenderLandfill(*c->landfill)) : boost::json::value(nullptr);
-  return JsonResponse(200, o);
+  return o;
 }
 
 }  // namespace
 
-void ReconRoutes(http::Router& router, Deps& d) {
-  router.Add(
-      "GET", "/api/v1/reconciliation/{month}",
-      Authed(d, [&d](Request& req, const Principal& p) { return Reconciliation(d, req, p); }));
-  router.Add("GET", "/api/v1/cases",
-             Authed(d, [&d](Request& req, const Principal& p) { return ListCases(d, req, p); }));
-  router.Add("GET", "/api/v1/cases/summary",
-             Authed(d, [&d](Request&, const Principal& p) { return Summary(d, p); }));
-  router.Add("GET", "/api/v1/cases/{id}", Authed(d, [&d](Request& req, const Principal& p) {
-               auto id = ParseId(req.Param("id"));
-               if (!id) return FromStatus(Status("NOT_FOUND", "no case " + req.Param("id")));
-               auto c = service::GetCase(d.ctx, p, *id);
-               if (!c.ok()) return FromStatus(c.status());
-               return JsonResponse(200, RenderCaseWithHistory(*c, Tz(d)));
-             }));
-  router.Add("POST", "/api/v1/cases/{id}/actions",
-             Authed(d, [&d](Request& req, const Principal& p) { return CaseAction(d, req, p); }));
-  router.Add("POST", "/api/v1/rules/run",
-             Authed(d, [&d](Request& req, const Principal& p) { return RunRules(d, req, p); }));
-  router.Add("GET", "/api/v1/facilities/{id}/capacity",
-             Authed(d, [&d](Request& req, const Principal& p) { return Capacity(d, req, p); }));
+void ReconciliationRoutes(http::Router& r, Deps& d) {
+  Route(
+      r, d, "GET", "/api/v1/reconciliation/{month}", Who::SignedIn(), ReadFormat,
+      [](Call& c, auto) { return service::Reconcile(c.ctx(), c.p(), c.Param("month")); },
+      RenderReconciliation);
+  Route(
+      r, d, "GET", "/api/v1/facilities/{id}/capacity", Who::SignedIn(), NoInput(),
+      [](Call& c, auto) { return service::FacilityCapacity(c.ctx(), c.p(), c.Param("id")); },
+      Json(200, RenderCapacity));
 }
 
 }  // namespace cradle::api
