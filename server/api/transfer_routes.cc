@@ -14,10 +14,10 @@ namespace cradle::api {
 namespace {
 
 namespace json = boost::json;
-using service::TransferView;
 
-// A JSON body read by `fn(FieldReader&, const json::object&)`; with `empty_is_object` an empty
-// body stands for {} (actions whose fields are all optional may be posted bare).
+// route.h's Body() for readers that also need the object (arrays of objects, which FieldReader
+// does not read): `fn(FieldReader&, const json::object&)`. With `empty_is_object` an empty body
+// stands for {} (actions whose fields are all optional may be posted bare).
 template <class F>
 auto JsonBody(F fn, bool empty_is_object = false) {
   return [fn, empty_is_object](Call& c) {
@@ -42,8 +42,9 @@ template <class Reader>
 auto OnTransfer(Reader read) {
   return [read](Call& c) -> decltype(read(c)) {
     const std::string id = c.Param("id");
-    if (!IsTransferNumber(id))
+    if (!IsTransferNumber(id)) {
       return http::Problem(404, "NOT_FOUND", "Not Found", "no transfer " + id);
+    }
     return read(c);
   };
 }
