@@ -155,6 +155,11 @@ boost::json::value OptText(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
 
+std::optional<CivilDate> OptCivil(const std::optional<int64_t>& at, int tz) {
+  if (!at) return std::nullopt;
+  return LocalCivilDate(*at, tz);
+}
+
 boost::json::value OptDay(const std::optional<int64_t>& at, int tz) {
   return at ? boost::json::value(LocalDate(*at, tz)) : boost::json::value(nullptr);
 }
@@ -174,15 +179,17 @@ Status TransferRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of
   // receipt_overdue: delivered and not confirmed by receipt_due (fixed at delivery from the
   // calendar). The transfer counts once in the `overdue` roll-up, in the month of its first
   // overdue day, whenever the rules happen to run.
-  auto overdue = store::DeliveredDueBefore(txn, FormatIsoDate(as_of));
+  auto overdue = store::ReceiptOverdueCandidates(txn, FormatIsoDate(as_of), kReceiptWorkingDays);
   if (!overdue.ok()) return overdue.status();
   for (const auto& t : *overdue) {
     auto due = ParseIsoDate(t.receipt_due.value_or(""));
-    if (!due.ok()) continue;  // DeliveredDueBefore returns only transfers with a due date
+    if (!due.ok()) continue;  // the candidates all have a due date
+    if (!MissedDeadline(*due, OptCivil(t.receiver_signed_at, tz), as_of)) continue;
     boost::json::object d{{"receiver", OptText(t.receiver)},
                           {"delivered_on", OptDay(t.delivered_at, tz)},
                           {"receipt_due", *t.receipt_due},
-                          {"working_days", kReceiptWorkingDays}};
+                          {"working_days", kReceiptWorkingDays},
+                          {"confirmed_on", OptDay(t.receiver_signed_at, tz)}};
     auto opened =
         opener.OpenNew(overdue_kind, t.id, "",
                        TransferCaseParty(overdue_kind, t.sender, t.carrier, t.receiver_org), at, d);
@@ -234,7 +241,7 @@ Status TransferRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of
 
   // transfer_unsigned: an ad hoc trip the sender has not signed within kAdHocSignWorkingDays
   // working days of the trip's day.
-  auto unsigned_trips = store::UnsignedAdHoc(txn);
+  auto unsigned_trips = store::UnsignedAdHocCandidates(txn, kAdHocSignWorkingDays);
   if (!unsigned_trips.ok()) return unsigned_trips.status();
   for (const auto& t : *unsigned_trips) {
     // The trip's day is the local day of its first pickup (trip_day), else of its creation.
@@ -242,12 +249,13 @@ Status TransferRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of
     if (t.trip_day) {
       if (auto parsed = ParseIsoDate(*t.trip_day); parsed.ok()) day = *parsed;
     }
-    if (!IsPastWorkingDeadline(cal, day, kAdHocSignWorkingDays, as_of)) continue;
-    boost::json::object d{
-        {"trip_day", FormatIsoDate(day)},
-        {"sign_due", FormatIsoDate(cal.AddWorkingDays(day, kAdHocSignWorkingDays))},
-        {"working_days", kAdHocSignWorkingDays},
-        {"vehicle", t.vehicle}};
+    const CivilDate sign_due = cal.AddWorkingDays(day, kAdHocSignWorkingDays);
+    if (!MissedDeadline(sign_due, OptCivil(t.sender_signed_at, tz), as_of)) continue;
+    boost::json::object d{{"trip_day", FormatIsoDate(day)},
+                          {"sign_due", FormatIsoDate(sign_due)},
+                          {"working_days", kAdHocSignWorkingDays},
+                          {"vehicle", t.vehicle},
+                          {"signed_on", OptDay(t.sender_signed_at, tz)}};
     if (Status s = opener.Open(
             unsigned_kind, t.id, "",
             TransferCaseParty(unsigned_kind, t.sender, t.carrier, t.receiver_org), at, d);
@@ -258,11 +266,17 @@ Status TransferRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of
 
   // refused_not_returned: refused containers not on a return trip within
   // kRefusedReturnWorkingDays working days of the receipt that refused them.
-  auto refusals = store::RefusedWithoutReturn(txn);
+  auto refusals = store::RefusedNotReturnedCandidates(txn, kRefusedReturnWorkingDays);
   if (!refusals.ok()) return refusals.status();
   for (const auto& t : *refusals) {
     const CivilDate on = LocalCivilDate(t.receiver_signed_at.value_or(t.updated_at), tz);
-    if (!IsPastWorkingDeadline(cal, on, kRefusedReturnWorkingDays, as_of)) continue;
+    const CivilDate return_due = cal.AddWorkingDays(on, kRefusedReturnWorkingDays);
+    if (!(return_due < as_of)) continue;  // in time still: spare the return-trip lookup
+    auto ret = store::ReturnOf(txn, t.id);
+    if (!ret.ok()) return ret.status();
+    std::optional<CivilDate> returned_on;
+    if (*ret) returned_on = LocalCivilDate((*ret)->created_at, tz);
+    if (!MissedDeadline(return_due, returned_on, as_of)) continue;
     auto cs = store::ListTransferContainers(txn, t.id);
     if (!cs.ok()) return cs.status();
     boost::json::array refused;
@@ -275,10 +289,13 @@ Status TransferRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of
     boost::json::object d{
         {"receiver", OptText(t.receiver)},
         {"refused_on", FormatIsoDate(on)},
-        {"return_due", FormatIsoDate(cal.AddWorkingDays(on, kRefusedReturnWorkingDays))},
+        {"return_due", FormatIsoDate(return_due)},
         {"working_days", kRefusedReturnWorkingDays},
         {"containers", std::move(refused)},
-        {"refused_g", refused_g}};
+        {"refused_g", refused_g},
+        {"return", *ret ? boost::json::value((*ret)->id) : boost::json::value(nullptr)},
+        {"returned_on", returned_on ? boost::json::value(FormatIsoDate(*returned_on))
+                                    : boost::json::value(nullptr)}};
     if (Status s = opener.Open(refused_kind, t.id, "",
                                TransferCaseParty(refused_kind, t.sender, t.carrier, t.receiver_org),
                                at, d);

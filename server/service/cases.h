@@ -57,11 +57,14 @@ struct RulesRun {
 // runs. `actor` is audited.
 //
 // Transfer rules, one case per transfer (subject = its number), working days by the deployment's
-// calendar (rules.h TransferCaseParty says who answers):
-//   receipt_overdue       delivered and unconfirmed after receipt_due; also counted once in the
-//                         `overdue` transfer roll-up of the month of its first overdue day;
-//   transfer_discrepancy  a receipt that reported discrepancies or refused containers;
-//   transfer_unsigned     an ad hoc trip unsigned by its sender kAdHocSignWorkingDays working
+// calendar (rules.h TransferCaseParty says who answers). A deadline made up late is still a
+// missed deadline (rules.h MissedDeadline), so the same cases open however seldom this runs:
+//   receipt_overdue       delivered and unconfirmed after receipt_due (or confirmed on a later
+//                         day); also counted once in the `overdue` transfer roll-up, in the month
+//                         of its first overdue day;
+//   transfer_discrepancy  a receipt that reported discrepancies or refused containers (stamped
+//                         at the receipt);
+//   transfer_unsigned     an ad hoc trip its sender had not signed kAdHocSignWorkingDays working
 //                         days after its trip day;
 //   refused_not_returned  refused containers on no return trip kRefusedReturnWorkingDays
 //                         working days after the receipt.

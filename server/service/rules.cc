@@ -72,9 +72,9 @@ std::string FindingParty(std::string_view finding_kind, std::string_view scan_ki
   return scanner;  // forged_label
 }
 
-bool IsPastWorkingDeadline(const WorkingCalendar& cal, const CivilDate& from, int working_days,
-                           const CivilDate& as_of) {
-  return cal.AddWorkingDays(from, working_days) < as_of;
+bool MissedDeadline(const CivilDate& deadline, const std::optional<CivilDate>& done_on,
+                    const CivilDate& as_of) {
+  return deadline < as_of && (!done_on || deadline < *done_on);
 }
 
 std::string TransferCaseParty(std::string_view kind, const std::string& sender,

@@ -52,11 +52,12 @@ std::string FindingParty(std::string_view finding_kind, std::string_view scan_ki
                          const std::string& producer, const std::string& scanner,
                          const std::string& collector);
 
-// A deadline of `working_days` working days after `from` (by the deployment's calendar, so
-// public holidays and make-up working days count as the State Council announces them) has
-// passed on `as_of` when it lies before as_of: the whole deadline day is still in time.
-bool IsPastWorkingDeadline(const WorkingCalendar& cal, const CivilDate& from, int working_days,
-                           const CivilDate& as_of);
+// A deadline missed as of `as_of`: the deadline lies before as_of and what it waited for
+// (confirming a receipt, signing, starting a return) was not done by then: not at all
+// (`done_on` nullopt) or on a later day. Done late, the cause stays a cause, so the rules open
+// the same case whenever they run.
+bool MissedDeadline(const CivilDate& deadline, const std::optional<CivilDate>& done_on,
+                    const CivilDate& as_of);
 
 // Who answers for a transfer case (transfers.md "New case kinds"):
 //   receipt_overdue      the receiver's operator: Art. 19 puts the 5-day confirmation on it;

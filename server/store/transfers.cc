@@ -422,26 +422,44 @@ std::string NoCase(const char* kind) {
 }
 }  // namespace
 
-Result<std::vector<Transfer>> DeliveredDueBefore(Txn& txn, const std::string& day) {
-  return Transfers(txn, "status = 'delivered' AND receipt_due < ?1" + NoCase("receipt_overdue"),
+// The prefilters below are necessary conditions in plain arithmetic (a deadline of n working
+// days lies at least n calendar days after its start); the service decides by the calendar.
+Result<std::vector<Transfer>> ReceiptOverdueCandidates(Txn& txn, const std::string& day,
+                                                       int working_days) {
+  return Transfers(txn,
+                   "receipt_due < ?1 AND (status = 'delivered' OR (status IN ('received', "
+                   "'refused') AND receiver_signed_at > delivered_at + " +
+                       std::to_string(working_days * kMicrosPerDay) + "))" +
+                       NoCase("receipt_overdue"),
                    day);
 }
 
-Result<std::vector<Transfer>> UnsignedAdHoc(Txn& txn) {
+Result<std::vector<Transfer>> UnsignedAdHocCandidates(Txn& txn, int working_days) {
   return Transfers(txn,
-                   "ad_hoc = 1 AND sender_signed_at IS NULL AND status != 'cancelled'" +
+                   "ad_hoc = 1 AND status != 'cancelled' AND (sender_signed_at IS NULL OR "
+                   "sender_signed_at > created_at + " +
+                       std::to_string(working_days * kMicrosPerDay) + ")" +
                        NoCase("transfer_unsigned"),
                    std::nullopt);
 }
 
-Result<std::vector<Transfer>> RefusedWithoutReturn(Txn& txn) {
+Result<std::vector<Transfer>> RefusedNotReturnedCandidates(Txn& txn, int working_days) {
   return Transfers(txn,
                    "status IN ('received', 'refused') AND EXISTS (SELECT 1 FROM "
                    "transfer_containers c WHERE c.transfer_id = transfers.id AND c.status = "
                    "'refused') AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.return_of = "
-                   "transfers.id AND r.status != 'cancelled')" +
+                   "transfers.id AND r.status != 'cancelled' AND r.created_at <= "
+                   "transfers.receiver_signed_at + " +
+                       std::to_string(working_days * kMicrosPerDay) + ")" +
                        NoCase("refused_not_returned"),
                    std::nullopt);
+}
+
+Result<std::optional<Transfer>> ReturnOf(Txn& txn, const std::string& transfer_id) {
+  auto all = Transfers(txn, "return_of = ?1 AND status != 'cancelled'", transfer_id);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return std::optional<Transfer>();
+  return std::optional<Transfer>(std::move(all->front()));
 }
 
 Result<std::vector<Transfer>> ReceiptsWithIssues(Txn& txn) {

@@ -109,13 +109,19 @@ BOOST_AUTO_TEST_CASE(parties_and_working_day_deadlines_are_plain_rules) {
   BOOST_TEST(TransferCaseParty("transfer_unsigned", "S", "C", receiver) == "S");
   BOOST_TEST(TransferCaseParty("refused_not_returned", "S", "C", receiver) == "C");
   BOOST_TEST(TransferCaseParty("capacity", "S", "C", receiver) == "");
+  // Due 13 October: in time through that day, missed after it, and still missed when done late.
+  const CivilDate due{2026, 10, 13};
+  BOOST_TEST(!MissedDeadline(due, std::nullopt, {2026, 10, 13}));
+  BOOST_TEST(MissedDeadline(due, std::nullopt, {2026, 10, 14}));
+  BOOST_TEST(!MissedDeadline(due, CivilDate{2026, 10, 13}, {2026, 10, 20}));
+  BOOST_TEST(MissedDeadline(due, CivilDate{2026, 10, 14}, {2026, 10, 20}));
+  BOOST_TEST(!MissedDeadline(due, CivilDate{2026, 10, 14}, {2026, 10, 13}));
+  // 30 September + 5 working days: 8, 9, 10 (make-up Saturday), 12, 13 October; weekends only,
+  // it would have been 7 October.
   WorkingCalendar cal;
   BOOST_REQUIRE(cal.AddYear(kNationalDay2026).ok());
-  // 30 September + 5 working days: 8, 9, 10 (make-up Saturday), 12, 13 October.
-  BOOST_TEST(!IsPastWorkingDeadline(cal, {2026, 9, 30}, 5, {2026, 10, 13}));
-  BOOST_TEST(IsPastWorkingDeadline(cal, {2026, 9, 30}, 5, {2026, 10, 14}));
-  // Weekends only, the same deadline would have been 7 October.
-  BOOST_TEST(IsPastWorkingDeadline(WorkingCalendar(), {2026, 9, 30}, 5, {2026, 10, 8}));
+  BOOST_TEST(FormatIsoDate(cal.AddWorkingDays({2026, 9, 30}, 5)) == "2026-10-13");
+  BOOST_TEST(FormatIsoDate(WorkingCalendar().AddWorkingDays({2026, 9, 30}, 5)) == "2026-10-07");
 }
 
 BOOST_AUTO_TEST_CASE(receipt_overdue_opens_once_for_the_receiver_and_counts_once) {
@@ -353,6 +359,57 @@ BOOST_AUTO_TEST_CASE(weighbridge_apportioning_is_named_and_rows_are_scoped) {
   BOOST_TEST(lf.transfers[0].r.role == "facility");
   BOOST_TEST(lf.transfers[0].name == "填埋场");
   BOOST_TEST(w.Report("2026-03", &w.producer_q).transfers.empty());
+}
+
+BOOST_AUTO_TEST_CASE(deadlines_made_up_late_open_the_same_cases_when_the_rules_ran_seldom) {
+  TransferWorld w;  // Monday 2026-03-02; the rules do not run until April
+  auto ms = w.Issue(w.producer_p, 3, 25'000);
+  const std::string late_receipt = w.Delivered({ms[0], ms[1]});  // due 9 March
+  auto adhoc = w.Issue(w.producer_q, 1, 5'000);
+  BOOST_REQUIRE(w.Scan("pickup", adhoc[0]).status == "accepted");  // sign by 3 March
+  TransferQuery all;
+  all.party = w.q_org;
+  auto trips = ListTransfers(*w.ctx, w.regulator, all, std::nullopt, 10);
+  BOOST_REQUIRE(trips.ok());
+  BOOST_REQUIRE_EQUAL(trips->items.size(), 1u);
+  const std::string trip = trips->items[0].id;
+  // In time: a receipt refusing one container on 2 March, returned on 6 March (due 9 March).
+  const std::string on_time = w.Delivered({ms[2]});
+  ReceiptInput refuse;
+  refuse.refused.push_back({ms[2].id, "代码不符", std::nullopt});
+  w.Receipt(on_time, refuse);
+  // Late: the trip signed on 5 March, the receipt on 11 March refusing ms[1], returned 20 March.
+  w.clock.Set(At(2026, 3, 5, 9));
+  BOOST_REQUIRE(SignTransfer(*w.ctx, w.producer_q, trip).ok());
+  w.clock.Set(At(2026, 3, 6, 9));
+  BOOST_REQUIRE(ReturnTransfer(*w.ctx, w.collector, on_time, "sender").ok());
+  w.clock.Set(At(2026, 3, 11, 9));
+  ReceiptInput partial;
+  partial.refused.push_back({ms[1].id, "包装破损", std::nullopt});
+  w.Receipt(late_receipt, partial);
+  w.clock.Set(At(2026, 3, 20, 9));  // 11 March + 5 working days = 18 March
+  BOOST_REQUIRE(ReturnTransfer(*w.ctx, w.collector, late_receipt, "sender").ok());
+
+  auto run = w.Run({2026, 4, 1});
+  BOOST_TEST(run.opened_by_kind["receipt_overdue"] == 1);
+  BOOST_TEST(run.opened_by_kind["transfer_unsigned"] == 1);
+  BOOST_TEST(run.opened_by_kind["refused_not_returned"] == 1);
+  BOOST_TEST(w.Run({2026, 4, 2}).opened == 0);
+  auto overdue = w.Cases("receipt_overdue");
+  BOOST_REQUIRE_EQUAL(overdue.size(), 1u);
+  BOOST_TEST(overdue[0].subject == late_receipt);
+  BOOST_TEST(Detail(overdue[0]).at("confirmed_on").as_string() == "2026-03-11");
+  auto unsigned_trip = w.Cases("transfer_unsigned");
+  BOOST_REQUIRE_EQUAL(unsigned_trip.size(), 1u);
+  BOOST_TEST(unsigned_trip[0].subject == trip);
+  BOOST_TEST(unsigned_trip[0].party == w.q_org);
+  BOOST_TEST(Detail(unsigned_trip[0]).at("signed_on").as_string() == "2026-03-05");
+  auto unreturned = w.Cases("refused_not_returned");
+  BOOST_REQUIRE_EQUAL(unreturned.size(), 1u);
+  BOOST_TEST(unreturned[0].subject == late_receipt);
+  BOOST_TEST(Detail(unreturned[0]).at("returned_on").as_string() == "2026-03-20");
+  // First overdue on 10 March: counted in March, once.
+  BOOST_TEST(Row(w.Report("2026-03"), "facility", "LF")->r.d.overdue == 1);
 }
 
 }  // namespace
