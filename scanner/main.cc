@@ -429,7 +429,8 @@ int RunStatus(const std::vector<std::string>& args) {
 void PrintTrips(const std::vector<Trip>& trips, const std::string& org) {
   for (const Trip& t : trips) {
     std::cout << t.id << "  " << t.status << (t.ad_hoc ? " (ad hoc)" : "") << "  " << t.RoleOf(org)
-              << "  " << t.vehicle << "  " << t.sender << " -> " << t.receiver;
+              << "  " << t.vehicle << "  " << t.sender << " -> " << t.Destination();
+    if (!t.return_of.empty()) std::cout << "  return of " << t.return_of;
     if (!t.planned_on.empty()) std::cout << "  planned " << t.planned_on;
     std::cout << "  " << t.containers.size() << " container(s)\n";
     for (const TripContainer& c : t.containers) {

@@ -44,18 +44,28 @@ CREATE TABLE IF NOT EXISTS trips(
   id TEXT PRIMARY KEY,
   status TEXT NOT NULL, sender TEXT NOT NULL, carrier TEXT NOT NULL,
   receiver TEXT NOT NULL, receiver_org TEXT NOT NULL, vehicle TEXT NOT NULL,
-  planned_on TEXT NOT NULL, ad_hoc INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+  planned_on TEXT NOT NULL, ad_hoc INTEGER NOT NULL DEFAULT 0,
+  return_of TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS trip_containers(
   trip_id TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   manifest_id TEXT NOT NULL, status TEXT NOT NULL, waste_code TEXT NOT NULL,
   declared_g INTEGER NOT NULL,
   PRIMARY KEY(trip_id, position)) WITHOUT ROWID;
+ALTER TABLE outbox ADD COLUMN repeat_scope TEXT;
 PRAGMA user_version = 3;
 )sql";
 
 constexpr char kScanColumns[] =
-    "seq, event_id, kind, token, manifest_id, mass_g, scanned_at, facility, vehicle, method";
+    "seq, event_id, kind, token, manifest_id, mass_g, scanned_at, facility, vehicle, method, "
+    "repeat_scope";
+
+// The kind as the seen table keys it: "pickup", or "pickup@<return trip>".
+std::string SeenKind(ScanKind kind, const std::string& repeat_scope) {
+  std::string key(KindName(kind));
+  if (!repeat_scope.empty()) key += "@" + repeat_scope;
+  return key;
+}
 
 // Reads the kScanColumns of the current row.
 QueuedScan ReadScan(const Statement& row) {
@@ -71,6 +81,7 @@ QueuedScan ReadScan(const Statement& row) {
   scan.facility = row.Text(7);
   scan.vehicle = row.Text(8);
   scan.method = row.Text(9);
+  scan.repeat_scope = row.Text(10);
   return queued;
 }
 
@@ -114,7 +125,7 @@ Status Outbox::Prepare() {
   const Item items[] = {
       {&insert_scan_,
        "INSERT INTO outbox(event_id, kind, token, manifest_id, mass_g, scanned_at, facility, "
-       "vehicle, method) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+       "vehicle, method, repeat_scope) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
       {&insert_seen_, "INSERT INTO seen(manifest_id, kind) VALUES(?1, ?2)"},
       {&set_done_, "UPDATE outbox SET state = 'done' WHERE event_id = ?1 AND state = 'queued'"},
       {&set_parked_,
@@ -126,7 +137,8 @@ Status Outbox::Prepare() {
        "WHERE event_id = ?1 AND state = 'queued'"},
       {&unsee_,
        "DELETE FROM seen WHERE (manifest_id, kind) = "
-       "(SELECT manifest_id, kind FROM outbox WHERE event_id = ?1)"},
+       "(SELECT manifest_id, kind || COALESCE('@' || repeat_scope, '') FROM outbox "
+       "WHERE event_id = ?1)"},
       {&insert_revoked_, "INSERT OR IGNORE INTO revoked(manifest_id, voided_at) VALUES(?1, ?2)"},
       {&find_revoked_, "SELECT 1 FROM revoked WHERE manifest_id = ?1"},
       {&find_seen_, "SELECT 1 FROM seen WHERE manifest_id = ?1 AND kind = ?2"},
@@ -181,14 +193,16 @@ Result<int64_t> Outbox::RevokedCount() {
   return stmt->Int(0);
 }
 
-Result<bool> Outbox::WasScanned(const std::string& manifest_id, ScanKind kind) {
-  Result<bool> row = find_seen_.Bind(1, manifest_id).Bind(2, KindName(kind)).Step();
+Result<bool> Outbox::WasScanned(const std::string& manifest_id, ScanKind kind,
+                                const std::string& repeat_scope) {
+  Result<bool> row = find_seen_.Bind(1, manifest_id).Bind(2, SeenKind(kind, repeat_scope)).Step();
   find_seen_.Reset();
   return row;
 }
 
 Status Outbox::InsertOne(const ScanRecord& scan) {
-  Status seen = insert_seen_.Bind(1, scan.manifest_id).Bind(2, KindName(scan.kind)).Run();
+  Status seen =
+      insert_seen_.Bind(1, scan.manifest_id).Bind(2, SeenKind(scan.kind, scan.repeat_scope)).Run();
   if (seen.code() == "CONSTRAINT") {
     return Status("ALREADY_SCANNED", scan.manifest_id + " was already scanned for " +
                                          std::string(KindName(scan.kind)) + " on this device");
@@ -203,6 +217,7 @@ Status Outbox::InsertOne(const ScanRecord& scan) {
       .BindOrNull(7, scan.facility)
       .BindOrNull(8, scan.vehicle)
       .BindOrNull(9, scan.method)
+      .BindOrNull(10, scan.repeat_scope)
       .Run();
 }
 
@@ -399,7 +414,7 @@ Status Outbox::ReplaceTrips(const std::vector<Trip>& trips, const std::string& o
   if (Status s = db_->Exec("DELETE FROM trip_containers; DELETE FROM trips;"); !s.ok()) return s;
   auto trip_insert = db_->Prepare(
       "INSERT INTO trips(id, status, sender, carrier, receiver, receiver_org, vehicle, "
-      "planned_on, ad_hoc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "planned_on, ad_hoc, return_of) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!trip_insert.ok()) return trip_insert.status();
   auto container_insert = db_->Prepare(
       "INSERT INTO trip_containers(trip_id, position, manifest_id, status, waste_code, "
@@ -415,6 +430,7 @@ Status Outbox::ReplaceTrips(const std::vector<Trip>& trips, const std::string& o
                    .Bind(7, t.vehicle)
                    .Bind(8, t.planned_on)
                    .Bind(9, int64_t{t.ad_hoc ? 1 : 0})
+                   .Bind(10, t.return_of)
                    .Run();
     if (s.code() == "CONSTRAINT") return Status("PROTOCOL", "transfer " + t.id + " twice");
     if (!s.ok()) return s;
@@ -441,8 +457,8 @@ Status Outbox::ReplaceTrips(const std::vector<Trip>& trips, const std::string& o
 
 Result<std::vector<Trip>> Outbox::Trips() {
   auto trips = db_->Prepare(
-      "SELECT id, status, sender, carrier, receiver, receiver_org, vehicle, planned_on, ad_hoc "
-      "FROM trips ORDER BY id");
+      "SELECT id, status, sender, carrier, receiver, receiver_org, vehicle, planned_on, ad_hoc, "
+      "return_of FROM trips ORDER BY id");
   if (!trips.ok()) return trips.status();
   std::vector<Trip> out;
   for (;;) {
@@ -459,6 +475,7 @@ Result<std::vector<Trip>> Outbox::Trips() {
     t.vehicle = trips->Text(6);
     t.planned_on = trips->Text(7);
     t.ad_hoc = trips->Int(8) != 0;
+    t.return_of = trips->Text(9);
     out.push_back(std::move(t));
   }
   trips->Reset();

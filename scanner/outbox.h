@@ -3,7 +3,8 @@
 //             cursor, the last successful sync;
 //   revoked   voided manifest ids from GET /api/v1/revocations;
 //   seen      (manifest id, kind) pairs queued on this device, so a second scan of the same
-//             label with the same kind is caught offline (a copied label);
+//             label with the same kind is caught offline (a copied label); a scan for a return
+//             trip is seen as (manifest id, "kind@trip") instead (scan_record.h repeat_scope);
 //   outbox    scans with state queued -> done | parked (parked keeps the server's code);
 //             a queued scan the server refused as OUT_OF_ORDER is *held*: it stays queued with
 //             held_since / retry_at / attempts, is re-sent with backoff once retry_at passes,
@@ -111,7 +112,9 @@ class Outbox {
   Result<bool> IsRevoked(const std::string& manifest_id);
   Result<int64_t> RevokedCount();
 
-  Result<bool> WasScanned(const std::string& manifest_id, ScanKind kind);
+  // Within `repeat_scope` (ScanRecord::repeat_scope; empty: the whole device).
+  Result<bool> WasScanned(const std::string& manifest_id, ScanKind kind,
+                          const std::string& repeat_scope = "");
 
   // Queues a scan and marks (manifest id, kind) as seen, atomically. Code ALREADY_SCANNED when
   // the pair was seen before (nothing is written), STORAGE otherwise.

@@ -144,6 +144,7 @@ bool ScanSession::Accept(const std::string& token, std::optional<int64_t> mass_g
   scan.facility = context_.facility;
   scan.vehicle = context_.vehicle;
   scan.method = context_.method;
+  scan.repeat_scope = RepeatScope(trip_, verdict.manifest_id);
   if (Status s = outbox_.Enqueue(scan); !s.ok()) {
     verdict.status = s;
     Reject(verdict);
@@ -168,10 +169,13 @@ bool ScanSession::Accept(const std::string& token, std::optional<int64_t> mass_g
 
 void ScanSession::BindTrip(const Trip* trip, std::string_view org) {
   trip_ = trip;
+  verifier_.BindTrip(trip);
   if (trip_ == nullptr) return;
   out_ << "TRIP      transfer " << trip_->id << " " << trip_->status
-       << (trip_->ad_hoc ? " ad hoc" : "") << ": " << trip_->vehicle << ", " << trip_->sender
-       << " -> " << trip_->receiver << ", " << trip_->containers.size() << " container(s)";
+       << (trip_->ad_hoc ? " ad hoc" : "")
+       << (trip_->return_of.empty() ? "" : " (return of " + trip_->return_of + ")") << ": "
+       << trip_->vehicle << ", " << trip_->sender << " -> " << trip_->Destination() << ", "
+       << trip_->containers.size() << " container(s)";
   const std::string role = trip_->RoleOf(org);
   if (!role.empty()) out_ << "; this device scans as its " << role;
   out_ << "\n";
@@ -191,7 +195,7 @@ void ScanSession::WarnIfOffTrip(const std::string& manifest_id) {
   if (trip_ == nullptr || trip_->Find(manifest_id) != nullptr) return;
   if (!off_trip_warned_.insert(manifest_id).second) return;
   out_ << "OFF-TRIP  !!! " << manifest_id << " is NOT on transfer " << trip_->id << " ("
-       << trip_->vehicle << " -> " << trip_->receiver << ")";
+       << trip_->vehicle << " -> " << trip_->Destination() << ")";
   if (trip_->ad_hoc && context_.kind == ScanKind::kPickup) {
     out_ << ": an ad hoc trip takes it only if it is on no other open transfer";
   }

@@ -34,6 +34,7 @@ Result<Trip> FromObject(const json::object& o) {
   trip.planned_on = Str(o, "planned_on");
   const json::value* ad_hoc = o.if_contains("ad_hoc");
   trip.ad_hoc = ad_hoc && ad_hoc->is_bool() && ad_hoc->as_bool();
+  trip.return_of = Str(o, "return_of");
   if (const json::value* list = o.if_contains("containers"); list && list->is_array()) {
     for (const json::value& item : list->as_array()) {
       if (!item.is_object()) return Status("PROTOCOL", "a container of " + trip.id + " is odd");
@@ -70,6 +71,17 @@ std::string Trip::RoleOf(std::string_view org) const {
   if (!org.empty() && carrier == org) role = "carrier";
   if (!org.empty() && receiver_org == org) role += role.empty() ? "receiver" : ", receiver";
   return role;
+}
+
+std::string Trip::Destination() const {
+  if (!receiver.empty()) return receiver;
+  if (!receiver_org.empty()) return receiver_org;
+  return "(receiver not named yet)";
+}
+
+std::string RepeatScope(const Trip* trip, std::string_view manifest_id) {
+  if (trip == nullptr || trip->return_of.empty() || trip->Find(manifest_id) == nullptr) return "";
+  return trip->id;
 }
 
 Result<Trip> ParseTrip(std::string_view json_text) {

@@ -37,12 +37,16 @@ struct Trip {
   std::string vehicle;
   std::string planned_on;  // YYYY-MM-DD or empty
   bool ad_hoc = false;
+  std::string return_of;  // the transfer whose refused containers this trip takes back, or empty
   std::vector<TripContainer> containers;
   bool operator==(const Trip&) const = default;
 
   const TripContainer* Find(std::string_view manifest_id) const;
   // "carrier", "receiver", "carrier, receiver" or "" for an organisation on neither side.
   std::string RoleOf(std::string_view org) const;
+  // Where the trip goes: the receiver facility, else the receiving organisation (a return to
+  // the sender), else "(receiver not named yet)" (an ad hoc trip before delivery).
+  std::string Destination() const;
 };
 
 // The statuses in which a trip still takes scans: pickups until delivery, receive scans of the
@@ -59,6 +63,11 @@ struct TripPage {
 };
 // One page of GET /api/v1/transfers. Code PROTOCOL when it has no items array.
 Result<TripPage> ParseTripPage(std::string_view json_text);
+
+// The repeat scope (ScanRecord::repeat_scope) of a scan of `manifest_id` in a session bound to
+// `trip` (null: unbound): the trip's id when it is a return trip listing the label, since that
+// container was picked up once already on its way out; else empty.
+std::string RepeatScope(const Trip* trip, std::string_view manifest_id);
 
 // What binding a scan session of `kind` to `trip` means for the device of `org`: the warnings
 // for what contradicts the trip (the server will refuse it with a custody code). The vehicle

@@ -190,5 +190,73 @@ BOOST_AUTO_TEST_CASE(a_trip_bound_session_warns_off_trip_labels_and_the_server_d
   BOOST_TEST(server.Stop() == 0);
 }
 
+// A refused drum goes back on a return trip: the truck's handheld, which picked it up on the
+// way out, takes it again on the return trip (not a copied label there), and the server agrees.
+BOOST_AUTO_TEST_CASE(a_refused_container_is_picked_up_again_on_its_return_trip) {
+  ServerProcess server;
+  BOOST_REQUIRE_MESSAGE(server.Start().ok(), "server start");
+  const Deployment d = SetUpDeployment(server);
+  const auto labels = IssueLabels(server, d, 2);
+  const std::string trip = SubmitTransfer(server, d, d.collector, labels);
+  ScannerCli truck("scanner-c1");
+  ScannerCli gate("scanner-f1");
+  for (const ScannerCli* s : {&truck, &gate}) {
+    CliRun enrolled = s->Enroll(server, d);
+    BOOST_REQUIRE_MESSAGE(enrolled.rc == 0, enrolled.out);
+    BOOST_REQUIRE(s->Run("transfers").rc == 0);
+  }
+  CliRun out_bound = truck.Run("scan --kind pickup --transfer " + trip,
+                               labels[0].token + "\n1250 kg\n" + labels[1].token + "\n1250 kg\n");
+  BOOST_REQUIRE_MESSAGE(out_bound.rc == 0, out_bound.out);
+  BOOST_REQUIRE(truck.Sync().rc == 0);
+  CliRun in = gate.Run("scan --kind receive --transfer " + trip,
+                       labels[0].token + "\n1250 kg\n" + labels[1].token + "\n1250 kg\n");
+  BOOST_REQUIRE_MESSAGE(in.rc == 0, in.out);
+  BOOST_REQUIRE(gate.Sync().rc == 0);
+
+  // The receipt refuses the second drum; the carrier takes it back to the sender.
+  auto c = server.Client();
+  const std::string f_token = [&] {
+    auto t =
+        CallJson(c, "POST", "/api/v1/orgs/" + d.fac_f + "/tokens", Bearer(server.admin_token()),
+                 sbb_json::object{{"role", "facility"}, {"label", "weighbridge"}}, 201);
+    return JsonString(t, "token");
+  }();
+  auto receipt = CallJson(
+      c, "POST", "/api/v1/transfers/" + trip + "/receipt", Bearer(f_token),
+      sbb_json::object{{"refused", sbb_json::array{sbb_json::object{{"manifest", labels[1].id},
+                                                                    {"reason", "桶体破损渗漏"}}}}},
+      200);
+  BOOST_REQUIRE_EQUAL(JsonString(receipt, "status"), "received");
+  auto back = CallJson(c, "POST", "/api/v1/transfers/" + trip + "/return", Bearer(f_token),
+                       sbb_json::object{{"to", "sender"}}, 201);
+  const std::string return_trip = JsonString(back, "id");
+  BOOST_REQUIRE_EQUAL(JsonString(back, "return_of"), trip);
+
+  CliRun listed = truck.Run("transfers");
+  BOOST_REQUIRE_MESSAGE(listed.rc == 0, listed.out);
+  BOOST_TEST(listed.Lines(return_trip).size() == 1u, listed.out);
+  BOOST_TEST(listed.Has("return of " + trip), listed.out);
+  BOOST_TEST(listed.Lines(trip).empty(), "the received trip is closed: " << listed.out);
+  // Without the return trip the handheld still calls a second pickup a copy ...
+  CliRun unbound = truck.Run("scan --kind pickup", labels[1].token + "\n1250 kg\n");
+  BOOST_TEST(unbound.rc == 1, unbound.out);
+  BOOST_TEST(unbound.Has("REJECTED  ALREADY_SCANNED " + labels[1].id), unbound.out);
+  // ... bound to it, it takes the drum, once.
+  CliRun again = truck.Run("scan --kind pickup --transfer " + return_trip,
+                           labels[1].token + "\n1250 kg\n" + labels[1].token + "\n");
+  BOOST_TEST_MESSAGE(again.out);
+  BOOST_TEST(again.Lines("ACCEPTED").size() == 1u, again.out);
+  BOOST_TEST(again.Has("REJECTED  ALREADY_SCANNED " + labels[1].id), again.out);
+  BOOST_TEST(again.Lines("OFF-TRIP").empty(), again.out);
+  CliRun synced = truck.Sync();
+  BOOST_TEST(synced.rc == 0, synced.out);
+  BOOST_TEST(synced.Has("1 sent, 1 accepted"), synced.out);
+  auto r = GetTransfer(server, return_trip);
+  BOOST_TEST(JsonString(r, "status") == "in_transit");
+  BOOST_TEST(ContainerStatus(r, labels[1].id) == "loaded");
+  BOOST_TEST(server.Stop() == 0);
+}
+
 }  // namespace
 }  // namespace cradle::testing

@@ -430,5 +430,54 @@ BOOST_FIXTURE_TEST_CASE(an_unbound_session_counts_nothing_and_never_warns, Sessi
   BOOST_CHECK_EQUAL(session.on_trip() + session.off_trip() + session.trip_unscanned(), 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_return_trip_takes_a_label_already_picked_up, SessionFixture) {
+  // The drum went out on an earlier trip (picked up by this handheld), was refused, and goes
+  // back on a return trip: its second pickup is not a copied label.
+  {
+    ScanSession out_bound({ScanKind::kPickup, "", "浙J12345", ""}, keys, *outbox, clock, out);
+    out_bound.OnToken(labels[0].token, 1000);
+    out_bound.OnToken(labels[1].token, 1000);
+    BOOST_REQUIRE_EQUAL(out_bound.accepted(), 2);
+  }
+  json::object back = TransferJson("20263310000043", "submitted", {labels[0].digital_id});
+  back["return_of"] = "20263310000042";
+  back["receiver"] = nullptr;
+  Result<Trip> trip = ParseTrip(json::serialize(back));
+  BOOST_REQUIRE(trip.ok());
+  BOOST_CHECK_EQUAL(trip->return_of, "20263310000042");
+  BOOST_CHECK_EQUAL(trip->Destination(), kLandfillOrg);
+  BOOST_CHECK_EQUAL(RepeatScope(&*trip, labels[0].digital_id), "20263310000043");
+  BOOST_CHECK_EQUAL(RepeatScope(&*trip, labels[1].digital_id), "");
+  BOOST_CHECK_EQUAL(RepeatScope(nullptr, labels[0].digital_id), "");
+
+  out.str("");
+  ScanSession session({ScanKind::kPickup, "", "浙J12345", ""}, keys, *outbox, clock, out);
+  session.BindTrip(&*trip, kCarrier);
+  BOOST_CHECK_NE(Lines("TRIP")[0].find("(return of 20263310000042)"), std::string::npos);
+  session.OnToken(labels[0].token, 1000);
+  // Within the return trip a repeat is still caught, and a label not on it keeps the device's
+  // own rule (picked up here before: a copy).
+  session.OnToken(labels[0].token, 1000);
+  session.OnToken(labels[1].token, 1000);
+  BOOST_CHECK_EQUAL(session.accepted(), 1);
+  BOOST_CHECK_EQUAL(session.refused(), 2);
+  auto rejected = Lines("REJECTED");
+  BOOST_REQUIRE_EQUAL(rejected.size(), 2u);
+  BOOST_CHECK_NE(rejected[0].find("ALREADY_SCANNED " + labels[0].digital_id), std::string::npos);
+  BOOST_CHECK_NE(rejected[1].find("ALREADY_SCANNED " + labels[1].digital_id), std::string::npos);
+  BOOST_CHECK_EQUAL(session.on_trip(), 1);
+
+  // The return scan keeps its scope across a reopen; when the server parks it, only its own
+  // seen row goes: the out-bound pickup still counts as scanned.
+  auto batch = outbox->ClaimBatch(10);
+  BOOST_REQUIRE_EQUAL(batch->size(), 3u);
+  BOOST_CHECK_EQUAL(batch->at(0).scan.repeat_scope, "");
+  BOOST_CHECK_EQUAL(batch->at(2).scan.repeat_scope, "20263310000043");
+  ScanOutcome parked{batch->at(2).scan.event_id, true, false, "NOT_CARRIER"};
+  BOOST_REQUIRE(outbox->Settle({parked}, clock.NowMicros(), HoldPolicy{}).ok());
+  BOOST_CHECK(!*outbox->WasScanned(labels[0].digital_id, ScanKind::kPickup, "20263310000043"));
+  BOOST_CHECK(*outbox->WasScanned(labels[0].digital_id, ScanKind::kPickup));
+}
+
 }  // namespace
 }  // namespace cradle::scan
