@@ -1,12 +1,17 @@
 // End-to-end test of the web pages: the real cradle-server (fresh data dir, --demo) and
 // Debian's chromium driven by playwright-core. Producer issues and prints, collector scans
-// (keyboard wedge and a photo decoded by the served zxing-wasm), regulator reviews; every page
-// is screenshotted into docs/screenshots. Stops by itself within 120 s; kills server and
-// browser on every path. Prints "e2e: N passed, M failed" and exits non-zero on any failure.
+// (keyboard wedge and a photo decoded by the served zxing-wasm), then a whole trip on a transfer
+// manifest (转移联单): the producer creates, edits and submits it, the collector scans the pickups
+// and proposes a correction, the producer signs the ad hoc trip and approves, the landfill
+// approves, scans the receipts and confirms receipt refusing one container, returns it; a second
+// trip is made overdue (its deadline set back in the database: sqlite3); the regulator reviews.
+// Every page is screenshotted into docs/screenshots. Stops by itself within 175 s; kills server
+// and browser on every path. Prints "e2e: N passed, M failed" and exits non-zero on any failure.
 //
 // usage: node web/tests/e2e.mjs --server build/server/cradle-server [--screenshots DIR]
 //        [--chromium /usr/bin/chromium]
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -21,7 +26,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
 const serverBin = args.server;
 const shots = resolve(args.screenshots || join(webRoot, '..', 'docs', 'screenshots'));
 const chromiumPath = args.chromium || '/usr/bin/chromium';
-const DEADLINE_MS = 140000;
+const DEADLINE_MS = 175000;
 
 let passed = 0;
 let failed = 0;
@@ -142,10 +147,16 @@ async function fits(page, name) {
 // Snake_case or UPPER_SNAKE codes, and on the Chinese page any English enum word.
 const CODE = /\b[a-z]+_[a-z0-9_]+\b|\b[A-Z]+_[A-Z_]+\b/;
 const ENUM_WORDS = /\b(issued|collected|received|disposed|voided|rejected|landfill|incinerator|utilisation|transfer_station|open|dispatched|responded|closed|DR|BG|TB|BX|IB|TK|BK|OT)\b/;
+// Chinese practice names the container's label 危险废物标签 (its id the 数字识别码) and the trip's
+// document 转移联单: a page never calls the label 联单, nor (in English) a "manifest" alone.
+const LABEL_AS_MANIFEST = { zh: /(?<!转移)联单/, en: /(?<!transfer )\bmanifests?\b/i };
 async function noCodes(page, name, zh) {
   const text = await page.evaluate(() => document.body.innerText);
   const m = text.match(CODE) || (zh ? text.match(ENUM_WORDS) : null);
   check(`${name} shows no enum code`, !m, m ? `found "${m[0]}" in …${text.slice(Math.max(0, m.index - 40), m.index + 40)}…` : '');
+  const n = text.match(LABEL_AS_MANIFEST[zh ? 'zh' : 'en']);
+  check(`${name} names labels and transfer manifests as Chinese practice does`, !n,
+    n ? `found "${n[0]}" in …${text.slice(Math.max(0, n.index - 40), n.index + 40)}…` : '');
 }
 
 async function signOut(page) {
@@ -283,6 +294,67 @@ async function run() {
   await page.click('#void-submit');
   await page.waitForSelector('.badge-voided');
   check('voiding shows the voided status', (await page.textContent('.badge-voided')) === '已作废');
+  await noCodes(page, 'the label page', true);
+
+  // Producer: three tonne bags of fly ash for the landfill, then a transfer manifest for them:
+  // saved as a draft, one container taken off and put back, submitted (the sender signs).
+  await page.click('#nav-issue');
+  await page.waitForSelector('#f-destination option[value="flyash-landfill-2"]', { state: 'attached' });
+  await page.fill('#f-waste_code', '772-002-18');
+  await page.fill('#f-mass_g', '1000');
+  await page.selectOption('#f-packaging', 'TB');
+  await page.fill('#f-count', '3');
+  await page.selectOption('#f-destination', 'flyash-landfill-2');
+  await page.click('#issue-submit');
+  await page.waitForSelector('#issued-list li');
+  const ash = await page.$$eval('#issued-list li a', (as) => as.map((a) => a.textContent));
+  check('three fly-ash labels issued', ash.length === 3, JSON.stringify(ash));
+  await page.click('#nav-transfers');
+  await page.waitForSelector('#transfer-new');
+  await page.click('#transfer-new');
+  await page.waitForSelector(`#pick-${ash[0]}`);
+  await page.click('#transfer-create');
+  await page.waitForSelector('.field.invalid');
+  const missingFields = await page.$$eval('.field.invalid', (els) => els.map((e) => e.dataset.field).sort().join(','));
+  check('the new transfer form marks what is missing before asking the server', missingFields === 'containers,receiver,vehicle', missingFields);
+  await page.selectOption('#t-carrier', tokens.collector.org);
+  await page.selectOption('#t-receiver', 'flyash-landfill-2');
+  await page.fill('#t-vehicle', '浙J88888');
+  await page.fill('#t-driver_name', '周师傅');
+  await page.fill('#t-driver_licence', '330100000001');
+  for (const id of ash) await page.check(`#pick-${id}`);
+  await shot(page, 'transfer-new');
+  await audit(page, 'new transfer form');
+  await page.click('#transfer-create');
+  await page.waitForSelector('#transfer-id');
+  const trip = (await page.textContent('#transfer-id')).trim();
+  check('the transfer manifest is saved as a draft with a 14-digit number', /^\d{14}$/.test(trip) &&
+    (await page.textContent('.tbadge-draft')) === '草稿', trip);
+  const factsText = await page.textContent('#transfer-facts');
+  check('the draft names its carrier, receiving facility, vehicle and driver in words',
+    factsText.includes('台州湾新区小微危废集中收运中心') && factsText.includes('飞灰填埋场二期') && factsText.includes('浙J88888') &&
+    factsText.includes('周师傅') && factsText.includes('处置'), factsText.slice(0, 200));
+  const containerRows = () => page.$$eval('table.transfer-containers tbody tr', (rows) => rows.length);
+  await page.check(`#remove-${ash[2]}`);
+  await page.click('#edit-submit');
+  await page.waitForFunction(() => document.querySelectorAll('table.transfer-containers tbody tr').length === 2);
+  check('the sender takes a container off the draft', (await containerRows()) === 2);
+  await page.check(`#pick-${ash[2]}`);
+  await page.click('#edit-submit');
+  await page.waitForFunction(() => document.querySelectorAll('table.transfer-containers tbody tr').length === 3);
+  check('and puts it back', (await containerRows()) === 3);
+  check('the page links the printable transfer manifest', (await page.getAttribute('#transfer-pdf', 'href')) === `/api/v1/transfers/${trip}.pdf`);
+  await page.click('#transfer-submit');
+  await page.waitForSelector('.tbadge-submitted');
+  const submitted = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.producer.token)).json;
+  check('submitting signs it for the sender with its three containers listed', submitted?.status === 'submitted' &&
+    !!submitted.sender_signed_at && submitted.containers.filter((c) => c.status === 'listed').length === 3, JSON.stringify(submitted?.containers));
+  check('the page shows the sender\'s signature and the lines per waste code',
+    (await page.textContent('#transfer-facts')).includes(submitted.sender_signed_at.slice(0, 10)) &&
+    (await page.textContent('table.transfer-lines')).includes('772-002-18'));
+  await noCodes(page, 'the submitted transfer', true);
+  await audit(page, 'transfer page (sender)');
+  await shot(page, 'transfer-submitted');
   await signOut(page);
 
   // Collector: keyboard wedge (token line + mass line), then a photo of a label.
@@ -373,6 +445,72 @@ async function run() {
   await page.setViewportSize({ width: 360, height: 780 });
   await fits(page, 'the scan page at 360 px');
   await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The carrier loads the fly ash of the submitted trip: three pickups, each weighed.
+  const tokenOf = async (id) => (await apiCall(base, ca, 'GET', `/api/v1/manifests/${id}`, tokens.producer.token)).json?.token || '';
+  const ashTokens = await Promise.all(ash.map(tokenOf));
+  const accepted = () => page.$$eval('#outbox li.scan-accepted', (els) => els.length);
+  const scanAll = async (toks, masses) => {
+    const before = await accepted();
+    for (const [i, tok] of toks.entries()) {
+      await page.fill('#wedge', tok);
+      await page.press('#wedge', 'Enter');
+      await page.waitForSelector('#pending .notice-warn');
+      await page.fill('#wedge', masses[i]);
+      await page.press('#wedge', 'Enter');
+      await page.waitForSelector('#pending .notice-warn', { state: 'detached' });
+    }
+    await page.waitForFunction((n) => document.querySelectorAll('#outbox li.scan-accepted').length >= n, before + toks.length, { timeout: 15000 });
+    return (await accepted()) - before;
+  };
+  await page.fill('#scan-vehicle', '浙J88888');
+  await page.dispatchEvent('#scan-vehicle', 'change');
+  check('the collector\'s three pickups are accepted', (await scanAll(ashTokens, ['1001.5', '998', '1003'])) === 3);
+  const loaded = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.collector.token)).json;
+  check('the pickups load the trip: in transit, every container loaded with its mass', loaded?.status === 'in_transit' &&
+    loaded.containers.every((c) => c.status === 'loaded') && loaded.containers.some((c) => c.pickup_g === 1001500), JSON.stringify(loaded?.containers));
+  await page.click('#nav-transfers');
+  await page.waitForSelector('table.transfers tbody tr');
+  const carrierRow = await page.$eval(`table.transfers tr:has(a[href="#/transfer/${trip}"])`, (r) => r.textContent);
+  check('the carrier sees its trip in transit, as its carrier', carrierRow.includes('运输中') && carrierRow.includes('承运人'), carrierRow);
+  await noCodes(page, 'the carrier\'s transfer list', true);
+  await audit(page, 'transfer list (carrier)');
+  await shot(page, 'transfers-carrier');
+  // The trip left on another truck: the carrier proposes the correction.
+  await page.click(`a[href="#/transfer/${trip}"]`);
+  await page.waitForSelector('details.propose');
+  await page.click('details.propose summary');
+  await page.fill('#propose-vehicle', '浙J66666');
+  await page.fill('#propose-reason', '原车故障，临时换车');
+  await page.click('#propose-submit');
+  await page.waitForSelector('.revision-proposed');
+  const proposedRev = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.collector.token)).json?.revisions?.[0];
+  check('the correction waits for the sender and the receiver', proposedRev?.status === 'proposed' &&
+    proposedRev.approvers.length === 2 && proposedRev.changes?.vehicle === '浙J66666', JSON.stringify(proposedRev));
+  await signOut(page);
+
+  // Producer again: its day shows the trip on the way; it signs the door-to-door (ad hoc) trip
+  // the collector's first pickup made, and approves the carrier's correction.
+  await signIn(page, base, tokens.producer);
+  await page.waitForSelector('#day-trips-out');
+  check('the producer\'s day lists its trip on the way', (await page.textContent('#day-trips-out')).includes(trip));
+  await shot(page, 'producer-day-trips');
+  const mineList = (await apiCall(base, ca, 'GET', '/api/v1/transfers?limit=200', tokens.producer.token)).json?.items || [];
+  const adhoc = mineList.find((x) => x.ad_hoc && x.carrier === tokens.collector.org);
+  check('the collector\'s first pickup made an ad hoc trip without the sender\'s signature', !!adhoc && !adhoc.sender_signed_at, JSON.stringify(adhoc));
+  await page.goto(`${base}/web/#/transfer/${adhoc?.id}`);
+  await page.waitForSelector('#sign-submit');
+  await page.click('#sign-submit');
+  await page.waitForSelector('#sign-submit', { state: 'detached' });
+  const signedAdhoc = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${adhoc?.id}`, tokens.producer.token)).json;
+  check('the sender signs the ad hoc trip afterwards', !!signedAdhoc?.sender_signed_at && (await page.textContent('#view')).includes('移出人已签字'));
+  await page.goto(`${base}/web/#/transfer/${trip}`);
+  await page.waitForSelector(`#approve-${proposedRev?.id}`);
+  await page.click(`#approve-${proposedRev?.id}`);
+  await page.waitForFunction(() => location.hash.includes('done=answered'));
+  await page.waitForSelector('#revisions');
+  const halfRev = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.producer.token)).json?.revisions?.[0];
+  check('one approval of two leaves the correction waiting', halfRev?.status === 'proposed' && halfRev.votes.length === 1);
   await signOut(page);
 
   // Facility (the landfill): its day, with what waits for its receipt.
@@ -385,10 +523,88 @@ async function run() {
   check('the facility\'s day lists what waits for its receipt, or says what to do',
     awaitingApi.length ? awaitingRows === awaitingApi.length : (await page.textContent('#day-awaiting')).includes('扫码'),
     `${awaitingRows} rows, ${awaitingApi.length} from the API: ${await page.textContent('#day-awaiting')}`);
-  check('the facility\'s day says where the trips will show', (await page.textContent('#day-trips')).length > 10);
+  check('the facility\'s day lists the trip on its way to it', (await page.textContent('#day-trips')).includes(trip));
   await audit(page, 'facility day');
   await shot(page, 'facility-day');
+  // The receiver's approval is the last one: the correction applies.
+  await page.goto(`${base}/web/#/transfer/${trip}`);
+  await page.waitForSelector(`#approve-${proposedRev?.id}`);
+  await page.click(`#approve-${proposedRev?.id}`);
+  await page.waitForSelector('.revision-applied');
+  const corrected = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json;
+  check('the last approval applies the correction and keeps the old version', corrected?.vehicle === '浙J66666' &&
+    corrected.revisions[0].status === 'applied' && corrected.revisions[0].before?.vehicle === '浙J88888', JSON.stringify(corrected?.revisions?.[0]));
+  check('the page shows the corrected vehicle and the correction in words',
+    (await page.textContent('#transfer-facts')).includes('浙J66666') && (await page.textContent('#revisions')).includes('已生效'));
+  // At the gate: three receive scans at the landfill, each weighed.
+  await page.click('#nav-scan');
+  await page.waitForSelector('#scan-facility option[value="flyash-landfill-2"]', { state: 'attached' });
+  await page.selectOption('#scan-kind', 'receive');
+  await page.selectOption('#scan-facility', 'flyash-landfill-2');
+  check('the landfill\'s three receive scans are accepted', (await scanAll(ashTokens, ['1000.5', '997', '1002'])) === 3);
+  const delivered = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json;
+  check('the first receive scan delivers the trip, with its receipt due date', delivered?.status === 'delivered' &&
+    /^\d{4}-\d\d-\d\d$/.test(delivered.receipt_due || ''), `${delivered?.status} ${delivered?.receipt_due}`);
+  await page.click('#nav-day');
+  await page.waitForSelector('#day-receipts');
+  check('the facility\'s day lists the trip waiting for its receipt', (await page.textContent('#day-receipts')).includes(trip));
+  // The receipt: one tonne bag refused (torn), a packaging discrepancy on another.
+  await page.click(`#day-receipts a[href="#/transfer/${trip}"]`);
+  await page.waitForSelector('#receipt-lines');
+  const line = (id) => `#receipt-lines li[data-manifest="${id}"]`;
+  await page.check(`${line(ash[2])} input.refuse`);
+  await page.fill(`${line(ash[2])} input[id^="refuse-reason-"]`, '吨袋破损，飞灰外漏');
+  await page.fill(`${line(ash[2])} input[id^="refuse-mass-"]`, '1002');
+  await page.selectOption(`${line(ash[1])} select[id^="disc-field-"]`, 'packaging');
+  await page.fill(`${line(ash[1])} input[id^="disc-note-"]`, '吨袋标识不清');
+  await shot(page, 'transfer-receipt');
+  await audit(page, 'receipt form');
+  await page.click('#receipt-submit');
+  await page.waitForSelector('.tbadge-received');
+  const received = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json;
+  const refusedC = received?.containers?.find((c) => c.manifest === ash[2]);
+  check('the receipt accepts two containers and refuses one with its reason and mass', received?.status === 'received' &&
+    !!received.receiver_signed_at && refusedC?.status === 'refused' && refusedC.refusal?.reason === '吨袋破损，飞灰外漏' &&
+    refusedC.refusal?.mass_g === 1002000 && received.containers.filter((c) => c.status === 'received').length === 2, JSON.stringify(received?.containers));
+  check('the discrepancy is recorded by field', received?.discrepancies?.length === 1 && received.discrepancies[0].field === 'packaging' &&
+    received.discrepancies[0].manifest === ash[1], JSON.stringify(received?.discrepancies));
+  const pageText = await page.textContent('#view');
+  check('the page shows the refusal and the discrepancy in words', pageText.includes('已拒收') && pageText.includes('吨袋破损') &&
+    (await page.textContent('table.transfer-discrepancies')).includes('包装方式'));
+  await noCodes(page, 'the received transfer', true);
+  await shot(page, 'transfer-received');
+  // The refused bag goes back to the sender on a linked return trip.
+  await page.click('#return-submit');
+  await page.waitForFunction((id) => !location.hash.includes(id) && location.hash.startsWith('#/transfer/'), trip);
+  await page.waitForSelector('#transfer-facts');
+  const back = (await page.textContent('#transfer-id')).trim();
+  const backApi = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${back}`, tokens.facility.token)).json;
+  check('the return trip is linked to the original and carries the refused container', backApi?.return_of === trip &&
+    backApi.containers.length === 1 && backApi.containers[0].manifest === ash[2] &&
+    (await page.textContent('#transfer-facts')).includes(trip), JSON.stringify(backApi && { s: backApi.status, r: backApi.return_of }));
   await signOut(page);
+
+  // A second trip delivered and never confirmed: the server's clock cannot be moved, so its
+  // receipt deadline is set 10 days back in the database (sqlite3), as if a week had passed.
+  const lateIssue = await apiCall(base, ca, 'POST', '/api/v1/manifests', tokens.producer.token,
+    { producer: tokens.producer.org, waste_code: '772-002-18', mass_g: 1200000, packaging: 'TB', count: 1, destination: 'flyash-landfill-2' });
+  const lateM = lateIssue.json?.manifests?.[0];
+  const lateT = await apiCall(base, ca, 'POST', '/api/v1/transfers', tokens.producer.token, { sender: tokens.producer.org,
+    carrier: tokens.collector.org, receiver: 'flyash-landfill-2', vehicle: '浙J77777', purpose: 'disposal', containers: [lateM?.id] });
+  const late = lateT.json?.id;
+  await apiCall(base, ca, 'POST', `/api/v1/transfers/${late}/submit`, tokens.producer.token, {});
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const scanOne = (who, scan) => apiCall(base, ca, 'POST', '/api/v1/scans', who.token,
+    { scans: [{ event_id: randomUUID(), token: lateM?.token, scanned_at: at, mass_g: 1200000, ...scan }] });
+  const lp = await scanOne(tokens.collector, { kind: 'pickup', vehicle: '浙J77777' });
+  const lr = await scanOne(tokens.facility, { kind: 'receive', facility: 'flyash-landfill-2' });
+  check('a second trip is picked up and delivered through the API', lp.json?.results?.[0]?.status === 'accepted' &&
+    lr.json?.results?.[0]?.status === 'accepted', JSON.stringify([lp.json, lr.json]));
+  const due = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(dataDir, 'cradle.db'),
+    `UPDATE transfers SET receipt_due = '${due}' WHERE id = '${late}' AND status = 'delivered'`]);
+  const overdueApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?overdue=true', tokens.regulator.token)).json?.items || [];
+  check('the server lists exactly that trip as overdue', overdueApi.length === 1 && overdueApi[0].id === late, JSON.stringify(overdueApi.map((x) => x.id)));
 
   // Regulator: dashboard (audit, facilities, reconciliation/cases or their notices), orgs,
   // drill-down to a producer's manifests, facilities; English and back.
@@ -450,13 +666,11 @@ async function run() {
   const casesTable = await tableOf('chart-cases-table');
   check('the open-cases table adds up to the cases API', openCases > 0 && casesTable.reduce((a, r) => a + num(r[4]), 0) === openCases,
     `${openCases} open`);
-  const transfersRoute = (await apiCall(base, ca, 'GET', '/api/v1/transfers', tokens.regulator.token)).status;
-  if (transfersRoute === 404) {
-    check('without GET /api/v1/transfers the overdue chart says it is not there yet',
-      (await page.textContent('#chart-transfers')).includes('尚未提供'));
-  } else {
-    check('the overdue transfers panel renders from GET /api/v1/transfers', (await page.$('#chart-transfers .chart, #chart-transfers .empty')) !== null);
-  }
+  const overdueTable = await tableOf('chart-transfers-table');
+  const daysLate = overdueTable[0] ? num(overdueTable[0][2]) : -1;
+  check('the overdue chart counts the API\'s overdue trips by receiving facility', overdueTable.length === 1 &&
+    overdueTable[0][0] === '飞灰填埋场二期' && num(overdueTable[0][1]) === overdueApi.length && daysLate >= 9 && daysLate <= 11,
+  JSON.stringify(overdueTable));
   const producersTable = await tableOf('tbl-producers');
   const p0 = report.producers[0];
   check('the producers table is in tonnes and matches the API',
@@ -493,6 +707,42 @@ async function run() {
   await page.waitForSelector('#cases-board .case-card');
   await noCodes(page, 'the cases board', true);
   await shot(page, 'cases');
+
+  // Regulator: transfer manifests by status, the overdue ones first; the trip in full.
+  const rowsOf = (sel) => page.$$eval(`${sel} tbody tr`, (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  await page.click('#nav-transfers');
+  await page.waitForSelector('table.transfers tbody tr');
+  const regRows = await rowsOf('table.transfers');
+  check('the overdue trip comes first, marked overdue', regRows[0]?.[0] === late && regRows[0][1].includes('超期未确认') &&
+    (await page.$eval('table.transfers tbody tr', (r) => r.classList.contains('overdue'))), JSON.stringify(regRows[0]));
+  check('the regulator sees the received trip and its return trip', regRows.some((r) => r[0] === trip && r[1].includes('已接收')) &&
+    regRows.some((r) => r[0] === back && r[1].includes('已提交')), JSON.stringify(regRows.map((r) => r.slice(0, 2))));
+  check('only the overdue trip is marked overdue', regRows.filter((r) => r[1].includes('超期未确认')).length === 1);
+  await noCodes(page, 'the regulator\'s transfer list', true);
+  await audit(page, 'transfer list (regulator)');
+  await shot(page, 'transfers-regulator');
+  const receivedApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?status=received&limit=200', tokens.regulator.token)).json?.items || [];
+  await page.selectOption('#transfer-status', 'received');
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('table.transfers tbody tr')];
+    return rows.length === n && rows.every((r) => r.cells[1].textContent.includes('已接收'));
+  }, receivedApi.length);
+  check('filtering by status lists what the API lists', receivedApi.length >= 1 &&
+    (await rowsOf('table.transfers')).map((r) => r[0]).join() === receivedApi.map((x) => x.id).join(), `${receivedApi.length} from the API`);
+  await page.selectOption('#transfer-status', '');
+  await page.waitForFunction(() => !location.hash.includes('status='));
+  await page.check('#transfer-overdue');
+  await page.waitForFunction(() => location.hash.includes('overdue=true') && document.querySelectorAll('table.transfers tbody tr').length === 1);
+  check('the overdue filter lists only the overdue trip', JSON.stringify((await rowsOf('table.transfers')).map((r) => r[0])) === JSON.stringify([late]));
+  await page.goto(`${base}/web/#/transfer/${trip}`);
+  await page.waitForSelector('#transfer-history li');
+  const regView = await page.textContent('#view');
+  check('the regulator reads the trip: refusal, discrepancy, correction and history in words', regView.includes('已拒收') &&
+    regView.includes('包装方式') && regView.includes('已生效') && regView.includes('接收确认') && regView.includes('装车') &&
+    (await page.$('#transfer-actions')) === null);
+  await noCodes(page, 'the regulator\'s transfer page', true);
+  await audit(page, 'transfer page (regulator)');
+  await shot(page, 'transfer-regulator');
   await page.click('#nav-dashboard');
   await page.click('#lang');
   await page.waitForSelector('text=Regulator dashboard');
