@@ -115,7 +115,7 @@ const zh = {
   'purpose.disposal': '处置', 'purpose.utilisation': '利用',
   'tr.pick': '选择本次转移的容器（本单位已签发、贮存中）', 'tr.pickEmpty': '没有可转移的已签发容器。先签发危险废物标签。',
   'tr.create': '保存为草稿', 'tr.created': '转移联单草稿已保存，核对后提交', 'tr.chooseCarrier': '请选择承运人',
-  'tr.chooseReceiver': '请选择接受设施', 'tr.pickNone': '请至少选择一个容器',
+  'tr.chooseReceiver': '请选择接受设施', 'tr.pickNone': '请至少选择一个容器', 'tr.needVehicle': '请填写车牌号', 'tr.senderIs': '移出人：{name}',
   'tr.containers': '容器', 'tr.lines': '按废物代码汇总', 'tr.history': '流转记录', 'tr.revisions': '更正', 'tr.discrepancies': '差异报告',
   'tr.actions': '操作', 'tr.submit': '提交（移出人签字）', 'tr.submitted': '已提交，等待承运人装车扫码',
   'tr.sign': '补签（移出人签字）', 'tr.signed': '移出人已签字', 'tr.signHint': '这是上门收运时收运单位扫码生成的转移联单，请核对后补签。',
@@ -144,7 +144,7 @@ const zh = {
   'vote.approve': '同意', 'vote.refuse': '不同意',
   'day.receipts': '已送达、待本设施确认接收的转移联单', 'day.noReceipts': '没有待确认的转移联单。车辆到达后在“扫码交接”中逐件“接收”扫码，再打开转移联单确认接收。',
   'day.tripsOut': '本单位的在途转移联单', 'day.noTripsOut': '暂无在途转移联单。贮存的容器可以“新建转移联单”交给承运人。',
-  'chart.overdueDays': '超期天数', 'chart.overdueN': '超期转移联单（份）', 'chart.overdueNote': '已送达、超过 5 个工作日仍未确认接收的转移联单，按接受设施汇总。',
+  'chart.overdueN': '超期转移联单（份）', 'chart.overdueNote': '已送达、超过 5 个工作日仍未确认接收的转移联单，按接受设施和超期天数汇总。',
   'chart.noOverdue': '没有超期未确认接收的转移联单。',
 };
 
@@ -262,7 +262,7 @@ const en = {
   'purpose.disposal': 'Disposal', 'purpose.utilisation': 'Utilisation',
   'tr.pick': 'Containers on this trip (issued by you, in storage)', 'tr.pickEmpty': 'No issued containers to send. Issue hazardous waste labels first.',
   'tr.create': 'Save as draft', 'tr.created': 'Draft saved: check it, then submit', 'tr.chooseCarrier': 'Choose a carrier',
-  'tr.chooseReceiver': 'Choose a receiving facility', 'tr.pickNone': 'Choose at least one container',
+  'tr.chooseReceiver': 'Choose a receiving facility', 'tr.pickNone': 'Choose at least one container', 'tr.needVehicle': "Enter the vehicle's plate", 'tr.senderIs': 'Sender: {name}',
   'tr.containers': 'Containers', 'tr.lines': 'Lines per waste code', 'tr.history': 'History', 'tr.revisions': 'Corrections', 'tr.discrepancies': 'Discrepancies reported',
   'tr.actions': 'Actions', 'tr.submit': 'Submit (sender signs)', 'tr.submitted': 'Submitted: waiting for the carrier to load and scan',
   'tr.sign': 'Sign now (sender)', 'tr.signed': 'Signed by the sender', 'tr.signHint': 'The collector created this transfer manifest when it picked up at your door; check it and sign.',
@@ -291,7 +291,7 @@ const en = {
   'vote.approve': 'Approved', 'vote.refuse': 'Refused',
   'day.receipts': 'Delivered, waiting for your receipt', 'day.noReceipts': 'No transfer manifest waits for your receipt. When a truck arrives, scan each container with “Receive”, then open the transfer manifest and confirm receipt.',
   'day.tripsOut': 'Your transfer manifests on the way', 'day.noTripsOut': 'Nothing on the way. Containers in storage leave with a new transfer manifest.',
-  'chart.overdueDays': 'Days overdue', 'chart.overdueN': 'Overdue transfer manifests', 'chart.overdueNote': 'Delivered transfer manifests whose receipt was not confirmed within 5 working days, by receiving facility.',
+  'chart.overdueN': 'Overdue transfer manifests', 'chart.overdueNote': 'Delivered transfer manifests whose receipt was not confirmed within 5 working days, by receiving facility and days past due.',
   'chart.noOverdue': 'No transfer manifest is overdue for receipt.',
 };
 

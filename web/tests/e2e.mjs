@@ -559,6 +559,9 @@ async function run() {
   await page.fill(`${line(ash[1])} input[id^="disc-note-"]`, '吨袋标识不清');
   await shot(page, 'transfer-receipt');
   await audit(page, 'receipt form');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await fits(page, 'the receipt form at 360 px');
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.click('#receipt-submit');
   await page.waitForSelector('.tbadge-received');
   const received = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json;
@@ -667,9 +670,9 @@ async function run() {
   check('the open-cases table adds up to the cases API', openCases > 0 && casesTable.reduce((a, r) => a + num(r[4]), 0) === openCases,
     `${openCases} open`);
   const overdueTable = await tableOf('chart-transfers-table');
-  const daysLate = overdueTable[0] ? num(overdueTable[0][2]) : -1;
-  check('the overdue chart counts the API\'s overdue trips by receiving facility', overdueTable.length === 1 &&
-    overdueTable[0][0] === '飞灰填埋场二期' && num(overdueTable[0][1]) === overdueApi.length && daysLate >= 9 && daysLate <= 11,
+  check('the overdue chart counts the API\'s overdue trips by receiving facility and days past due (10: 8-30 days)',
+    overdueTable.length === 1 && overdueTable[0][0] === '飞灰填埋场二期' && num(overdueTable[0][1]) === 0 &&
+    num(overdueTable[0][2]) === 1 && num(overdueTable[0][3]) === 0 && num(overdueTable[0][4]) === overdueApi.length,
   JSON.stringify(overdueTable));
   const producersTable = await tableOf('tbl-producers');
   const p0 = report.producers[0];
@@ -743,6 +746,14 @@ async function run() {
   await noCodes(page, 'the regulator\'s transfer page', true);
   await audit(page, 'transfer page (regulator)');
   await shot(page, 'transfer-regulator');
+  await page.click('#lang');
+  await page.waitForSelector('text=Hazardous waste transfer manifest');
+  const enView = await page.textContent('#view');
+  check('the English transfer page gives every status and step in English', enView.includes('Refused') &&
+    enView.includes('Applied') && enView.includes('Receipt confirmed') && enView.includes('Loaded') && enView.includes('Receiving facility'));
+  await noCodes(page, 'the English transfer page', false);
+  await page.click('#lang');
+  await page.waitForSelector('text=危险废物转移联单');
   await page.click('#nav-dashboard');
   await page.click('#lang');
   await page.waitForSelector('text=Regulator dashboard');

@@ -210,7 +210,7 @@ async function flowsPanel(month, report, facilities) {
 }
 
 // Transfers whose receipt is overdue (the server's ?overdue=true: delivered, not confirmed
-// within 5 working days), by receiving facility, with the oldest one's days past due.
+// within 5 working days), by receiving facility and by days past the due date.
 export function daysPast(isoDate, now = new Date()) {
   const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
   return Math.round((today - Date.parse(`${isoDate}T00:00:00Z`)) / 86400000);
@@ -227,22 +227,24 @@ async function transfersPanel(facilities) {
   const by = new Map();
   for (const x of r.items) {
     const key = x.receiver || x.receiver_org || '';
-    const row = by.get(key) || { facility: facilityName.get(key) || key, n: 0, days: 0 };
+    const row = by.get(key) || { facility: facilityName.get(key) || key, a: [0, 0, 0], n: 0 };
+    const days = x.receipt_due ? daysPast(x.receipt_due) : 0;
+    row.a[days <= 7 ? 0 : days <= 30 ? 1 : 2] += 1;
     row.n += 1;
-    row.days = Math.max(row.days, x.receipt_due ? daysPast(x.receipt_due) : 0);
     by.set(key, row);
   }
   const rows = [...by.values()].sort((a, b) => b.n - a.n);
   const columns = [
     { label: t('chart.to'), value: (x) => x.facility },
+    { label: t('chart.age0'), value: (x) => x.a[0] },
+    { label: t('chart.age1'), value: (x) => x.a[1] },
+    { label: t('chart.age2'), value: (x) => x.a[2] },
     { label: t('chart.overdueN'), value: (x) => x.n },
-    { label: t('chart.overdueDays'), value: (x) => x.days },
   ];
   const panel = chartPanel({ id: 'chart-transfers', title: t('chart.transfers'), note: t('chart.overdueNote'), columns, rows, csvName: 'overdue-transfers',
     option: (rs) => ({ tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
       yAxis: { type: 'category', data: rs.map((x) => x.facility) }, xAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: columns[1].label, data: rs.map((x) => x.n) },
-        { type: 'bar', name: columns[2].label, data: rs.map((x) => x.days) }] }) });
+      series: [1, 2, 3].map((c) => ({ type: 'bar', stack: 'age', name: columns[c].label, data: rs.map((x) => columns[c].value(x)) })) }) });
   panel.append(h('p', {}, listLink));
   return panel;
 }

@@ -281,8 +281,8 @@ export async function transferView(main, { arg, go, query }) {
     h('section', { class: 'card' }, h('h2', {}, t('tr.containers'), h('span', { class: 'count' }, ` ${containerRows.length}`)),
       table([
         { label: t('list.id'), cell: (c) => h('a', { class: 'mono', href: `#/manifest/${enc(c.manifest)}` }, c.manifest) },
-        { label: t('list.code'), cell: (c) => c.waste_code },
-        { label: t('list.pkg'), cell: (c) => t(`pkg.${c.packaging}`) },
+        { label: t('list.code'), cell: (c) => h('span', { class: 'nowrap' }, c.waste_code) },
+        { label: t('list.pkg'), cell: (c) => h('span', { class: 'nowrap' }, t(`pkg.${c.packaging}`)) },
         { label: t('tr.declared'), cell: (c) => kgNum(c.declared_g) },
         { label: t('tr.pickup'), cell: (c) => kgNum(c.pickup_g) },
         { label: t('tr.received'), cell: (c) => (c.apportioned ? `${kgNum(c.received_g)} ${t('tr.apportioned')}` : kgNum(c.received_g)) },
@@ -291,7 +291,7 @@ export async function transferView(main, { arg, go, query }) {
       ], containerRows, { className: 'transfer-containers' })),
     h('section', { class: 'card' }, h('h2', {}, t('tr.lines')),
       table([
-        { label: t('list.code'), cell: (l) => l.waste_code },
+        { label: t('list.code'), cell: (l) => h('span', { class: 'nowrap' }, l.waste_code) },
         { label: t('tr.count'), cell: (l) => String(l.count) },
         { label: t('tr.declared'), cell: (l) => kgNum(l.declared_g) },
         { label: t('tr.pickup'), cell: (l) => kgNum(l.pickup_g) },

@@ -39,8 +39,9 @@ export function transferColumns(names, overdue = new Set()) {
     { label: t('tr.status'), cell: (x) => h('span', {}, tbadge(x.status), overdue.has(x.id) ? [' ', overdueBadge()] : null) },
     { label: t('tr.sender'), cell: (x) => names.orgName(x.sender) },
     { label: t('tr.carrier'), cell: (x) => names.orgName(x.carrier) },
-    { label: t('tr.receiver'), cell: (x) => names.facilityName(x.receiver) },
-    { label: t('tr.vehicle'), cell: (x) => x.vehicle || '—' },
+    // A return to a sender without a facility names the organisation instead.
+    { label: t('tr.receiver'), cell: (x) => (x.receiver ? names.facilityName(x.receiver) : names.orgName(x.receiver_org)) },
+    { label: t('tr.vehicle'), cell: (x) => h('span', { class: 'nowrap' }, x.vehicle || '—') },
     { label: t('tr.plannedOn'), cell: (x) => x.planned_on || when(x.created_at).slice(0, 10) },
     { label: t('tr.receiptDue'), cell: (x) => x.receipt_due || '—' },
   ];
@@ -161,6 +162,14 @@ export async function transferNewView(main, { go }) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary big', id: 'transfer-create' }, t('tr.create'))));
   let idempotencyKey = crypto.randomUUID();
   form.addEventListener('input', () => { idempotencyKey = crypto.randomUUID(); });
+  // A field the user changes is no longer marked wrong.
+  const unmark = (ev) => {
+    const f = ev.target.closest('.field');
+    if (f) { f.classList.remove('invalid'); f.querySelector('.field-error').textContent = ''; }
+    if (!form.querySelector('.field.invalid')) clear(msg);
+  };
+  form.addEventListener('input', unmark);
+  form.addEventListener('change', unmark);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const v = (n) => form.elements[n].value.trim();
@@ -177,7 +186,7 @@ export async function transferNewView(main, { go }) {
     const local = [];
     if (!body.carrier) local.push({ field: 'carrier', detail: t('tr.chooseCarrier') });
     if (!body.receiver) local.push({ field: 'receiver', detail: t('tr.chooseReceiver') });
-    if (!body.vehicle) local.push({ field: 'vehicle', detail: t('tr.vehicle') });
+    if (!body.vehicle) local.push({ field: 'vehicle', detail: t('tr.needVehicle') });
     if (!containers.length) local.push({ field: 'containers', detail: t('tr.pickNone') });
     if (local.length) { showProblem(form, msg, { problem: { errors: local } }); return; }
     const button = form.querySelector('#transfer-create');
@@ -188,7 +197,7 @@ export async function transferNewView(main, { go }) {
     go(`#/transfer/${encodeURIComponent(r.data.id)}?created=1`);
   });
   clear(main, h('section', { class: 'card' }, h('h1', {}, t('tr.new')),
-    h('p', { class: 'hint' }, `${t('tr.sender')}: ${session.current()?.orgName || session.org()}`), msg, form));
+    h('p', { class: 'hint' }, t('tr.senderIs', { name: session.current()?.orgName || session.org() })), msg, form));
   const [names, pick] = await Promise.all([parties(), issuedPicker()]);
   picker = pick;
   clear(pickBox, pick.el);
