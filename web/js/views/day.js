@@ -9,7 +9,7 @@ import { session } from '../session.js';
 import * as api from '../api.js';
 import { printLabels } from '../labels.js';
 import { parties } from '../parties.js';
-import { transferColumns } from './transfers.js';
+import { transferColumns, problemNotice } from './transfers.js';
 
 const idCell = (m) => h('a', { class: 'mono', href: `#/manifest/${encodeURIComponent(m.id)}` }, m.id);
 const cols = () => [
@@ -45,7 +45,7 @@ async function trips(statuses) {
 }
 
 function tripSection(id, title, r, names, empty, extra) {
-  const body = !r.ok ? notice('error', api.describe(r))
+  const body = !r.ok ? problemNotice(r)
     : r.items.length ? table(transferColumns(names, r.overdue), r.items, { className: 'transfers' })
       : h('div', { class: 'empty-state' }, h('p', {}, empty), extra || null);
   return h('section', { class: 'card', id }, h('h2', {}, title, r.ok ? h('span', { class: 'count' }, ` ${r.items.length}`) : null), body);

@@ -12,7 +12,7 @@ import { h, clear, notice, table, when, kg } from '../dom.js';
 import { session } from '../session.js';
 import * as api from '../api.js';
 import { parties } from '../parties.js';
-import { tbadge, overdueBadge, myParts, issuedPicker, showProblem } from './transfers.js';
+import { tbadge, overdueBadge, myParts, issuedPicker, showProblem, problemNotice } from './transfers.js';
 
 const FIELDS = ['name', 'quantity', 'characteristics', 'form', 'packaging'];
 const enc = encodeURIComponent;
@@ -72,7 +72,7 @@ function printLink(id) {
       const r = await api.call('GET', `/api/v1/transfers/${enc(id)}.pdf`, { raw: true, accept: 'application/pdf' });
       if (!r.ok) {
         if (tab) tab.close();
-        clear(msg, notice(r.notAvailable ? 'info' : 'error', r.notAvailable ? t('tr.pdfMissing') : t('common.error', { msg: api.describe(r) })));
+        clear(msg, notice(r.notAvailable ? 'info' : 'error', r.notAvailable ? t('tr.pdfMissing') : problemNotice(r).textContent));
         return;
       }
       const url = URL.createObjectURL(r.blob);
@@ -138,7 +138,7 @@ function revisionsBox(x, names, go) {
     const msg = h('div', { class: 'msg' });
     const answer = (approve) => async () => {
       const res = await api.post(`/api/v1/revisions/${enc(r.id)}/${approve ? 'approve' : 'refuse'}`, {});
-      if (!res.ok) { clear(msg, notice('error', t('common.error', { msg: api.describe(res) }))); return; }
+      if (!res.ok) { clear(msg, problemNotice(res)); return; }
       go(`#/transfer/${enc(x.id)}?done=answered`);
     };
     return h('li', { class: `revision revision-${r.status}`, dataset: { revision: r.id } },
@@ -172,7 +172,7 @@ export async function transferView(main, { arg, go, query }) {
   clear(main, h('p', { class: 'loading' }, t('common.loading')));
   const [r, names, over] = await Promise.all([api.get(`/api/v1/transfers/${enc(id)}`), parties(),
     api.get('/api/v1/transfers', { query: { overdue: 'true', limit: 200 } })]);
-  if (!r.ok) { clear(main, notice('error', t('common.error', { msg: api.describe(r) }))); return; }
+  if (!r.ok) { clear(main, problemNotice(r)); return; }
   const x = r.data;
   const overdue = over.ok && (over.data.items || []).some((o) => o.id === x.id);
   const parts = new Set(myParts(x));
@@ -210,7 +210,7 @@ export async function transferView(main, { arg, go, query }) {
       ev.target.disabled = true;
       const s = await api.post(`/api/v1/transfers/${enc(x.id)}/submit`, {});
       ev.target.disabled = false;
-      if (!s.ok) { clear(submitMsg, notice('error', t('common.error', { msg: api.describe(s) }))); return; }
+      if (!s.ok) { clear(submitMsg, problemNotice(s)); return; }
       go(`#/transfer/${enc(x.id)}?done=submitted`);
     } }, t('tr.submit'))), submitMsg);
     const picker = await issuedPicker(new Set(live.map((c) => c.manifest)));

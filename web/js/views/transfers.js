@@ -2,7 +2,7 @@
 // server filters by the token's organisation), a regulator all of them. Filter by status; the
 // manifests whose receipt is overdue (the server's ?overdue=true) come first, marked. A sender
 // (producer or collector) starts a new one here: transferNewView is the form.
-import { t } from '../i18n.js';
+import { t, codeText } from '../i18n.js';
 import { h, clear, notice, table, when } from '../dom.js';
 import { session } from '../session.js';
 import * as api from '../api.js';
@@ -84,7 +84,7 @@ export async function transfersView(main, { query, go }) {
     onlyOverdue ? Promise.resolve(null) : api.get('/api/v1/transfers', { query: { status, after, limit: PAGE } }),
     parties()]);
   const bad = [over, page].find((r) => r && !r.ok);
-  if (bad) { clear(body, notice(bad.notAvailable ? 'info' : 'error', api.describe(bad))); return; }
+  if (bad) { clear(body, problemNotice(bad)); return; }
   const overdueItems = (over.data.items || []).filter((x) => !status || x.status === status);
   const overdueIds = new Set((over.data.items || []).map((x) => x.id));
   let rows;
@@ -120,7 +120,7 @@ function today() {
 // The sender's issued containers in storage, as checkboxes (newest first).
 export async function issuedPicker(exclude = new Set()) {
   const r = await api.get('/api/v1/manifests', { query: { producer: session.org(), status: 'issued', limit: 500, order: 'newest' } });
-  if (!r.ok) return { el: notice('error', api.describe(r)), chosen: () => [] };
+  if (!r.ok) return { el: problemNotice(r), chosen: () => [] };
   const items = (r.data.items || []).filter((m) => !exclude.has(m.id));
   if (!items.length) return { el: h('p', { class: 'empty', id: 'pick-empty' }, t('tr.pickEmpty')), chosen: () => [] };
   const boxes = items.map((m) => ({ m, box: h('input', { type: 'checkbox', value: m.id, id: `pick-${m.id}` }) }));
@@ -131,6 +131,23 @@ export async function issuedPicker(exclude = new Set()) {
   return { el, chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.m.id) };
 }
 
+// A refused call in words: the code's phrase (the code and the server's detail stay in the
+// notice's title and data-code, for support), never the raw code on the page.
+export function problemNotice(r) {
+  const code = r.problem?.code || '';
+  const text = r.offline ? t('common.offline') : code ? codeText(code) : t('common.error', { msg: `HTTP ${r.status}` });
+  const n = notice('error', text);
+  n.title = api.describe(r);
+  n.dataset.code = code;
+  return n;
+}
+
+// A field error in words when the page knows its code, else the server's detail.
+function fieldText(e) {
+  const w = e.code ? codeText(e.code) : '';
+  return w && w !== t('code.other') ? w : e.detail || w;
+}
+
 // Shows a 422's field errors next to the fields of `form`; the rest in `msg`.
 export function showProblem(form, msg, r) {
   for (const e of form.querySelectorAll('.field')) { e.classList.remove('invalid'); e.querySelector('.field-error').textContent = ''; }
@@ -138,9 +155,9 @@ export function showProblem(form, msg, r) {
   for (const e of r.problem?.errors || []) {
     const top = String(e.field || '').split(/[.[]/)[0];
     const el = form.querySelector(`.field[data-field="${CSS.escape(e.field)}"], .field[data-field="${CSS.escape(top)}"]`);
-    if (el) { el.classList.add('invalid'); el.querySelector('.field-error').textContent = e.detail || e.code; shown = true; }
+    if (el) { el.classList.add('invalid'); el.querySelector('.field-error').textContent = fieldText(e); shown = true; }
   }
-  clear(msg, notice('error', shown ? t('issue.invalid') : t('common.error', { msg: api.describe(r) })));
+  clear(msg, shown ? notice('error', t('issue.invalid')) : problemNotice(r));
 }
 
 export async function transferNewView(main, { go }) {
