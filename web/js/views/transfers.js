@@ -36,7 +36,9 @@ export function transferColumns(names, overdue = new Set()) {
   const role = session.role();
   const cols = [
     { label: t('tr.id'), cell: transferLink },
-    { label: t('tr.status'), cell: (x) => h('span', {}, tbadge(x.status), overdue.has(x.id) ? [' ', overdueBadge()] : null) },
+    { label: t('tr.status'), cell: (x) => h('span', {}, tbadge(x.status), overdue.has(x.id) ? [' ', overdueBadge()] : null,
+      // A door-to-door (ad hoc) trip waits for the sender's signature after the fact.
+      x.ad_hoc && !x.sender_signed_at && x.status !== 'cancelled' ? [' ', h('span', { class: 'badge badge-unsigned' }, t('tr.needsSign'))] : null) },
     { label: t('tr.sender'), cell: (x) => names.orgName(x.sender) },
     { label: t('tr.carrier'), cell: (x) => names.orgName(x.carrier) },
     // A return to a sender without a facility names the organisation instead.
