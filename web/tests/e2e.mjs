@@ -580,6 +580,8 @@ async function run() {
   await page.fill(`${line(ash[2])} input[id^="refuse-mass-"]`, '1002');
   await page.selectOption(`${line(ash[1])} select[id^="disc-field-"]`, 'packaging');
   await page.fill(`${line(ash[1])} input[id^="disc-note-"]`, '吨袋标识不清');
+  await page.fill('#receipt-weighbridge_g', '1997.5');
+  await page.fill('#receipt-note', '一袋破损拒收');
   await shot(page, 'transfer-receipt');
   await audit(page, 'receipt form');
   await page.setViewportSize({ width: 360, height: 780 });
@@ -592,6 +594,8 @@ async function run() {
   check('the receipt accepts two containers and refuses one with its reason and mass', received?.status === 'received' &&
     !!received.receiver_signed_at && refusedC?.status === 'refused' && refusedC.refusal?.reason === '吨袋破损，飞灰外漏' &&
     refusedC.refusal?.mass_g === 1002000 && received.containers.filter((c) => c.status === 'received').length === 2, JSON.stringify(received?.containers));
+  check('the weighbridge net mass and the note are on the receipt', received?.weighbridge_g === 1997500 &&
+    received.receipt_note === '一袋破损拒收' && (await page.textContent('#transfer-facts')).includes('1,997.5 kg'), `${received?.weighbridge_g}`);
   check('the discrepancy is recorded by field', received?.discrepancies?.length === 1 && received.discrepancies[0].field === 'packaging' &&
     received.discrepancies[0].manifest === ash[1], JSON.stringify(received?.discrepancies));
   const pageText = await page.textContent('#view');
