@@ -9,7 +9,7 @@ async function every(path) {
   const items = [];
   let after = '';
   for (let i = 0; i < 20; ++i) {
-    const r = await api.get(path, { query: { after, limit: 1000 } });
+    const r = await api.get(path, {query: {after, limit: 1000}});
     if (!r.ok) return items;
     items.push(...(r.data.items || []));
     if (!r.data.next) break;
@@ -21,20 +21,26 @@ async function every(path) {
 // -> {orgs: Map uscc -> org, facilities: Map id -> facility, orgName(uscc), facilityName(id)}
 export function parties() {
   if (!loading) {
-    loading = Promise.all([every('/api/v1/orgs'), every('/api/v1/facilities')]).then(([orgs, facilities]) => {
-      const o = new Map(orgs.map((x) => [x.uscc, x]));
-      const f = new Map(facilities.map((x) => [x.id, x]));
-      return {
-        orgs: o, facilities: f,
-        orgName: (uscc) => (uscc ? o.get(uscc)?.name || uscc : '—'),
-        facilityName: (id) => (id ? f.get(id)?.name || id : '—'),
-      };
-    });
+    loading = Promise.all([every('/api/v1/orgs'), every('/api/v1/facilities')])
+                  .then(([orgs, facilities]) => {
+                    const o = new Map(orgs.map((x) => [x.uscc, x]));
+                    const f = new Map(facilities.map((x) => [x.id, x]));
+                    return {
+                      orgs: o,
+                      facilities: f,
+                      orgName: (uscc) => (uscc ? o.get(uscc)?.name || uscc : '—'),
+                      facilityName: (id) => (id ? f.get(id)?.name || id : '—'),
+                    };
+                  });
     // A failure is not cached: the next page tries again.
-    loading.then((p) => { if (!p.orgs.size) loading = null; });
+    loading.then((p) => {
+      if (!p.orgs.size) loading = null;
+    });
   }
   return loading;
 }
 
 // Forget the names (sign-out, or after an organisation was added).
-export function forgetParties() { loading = null; }
+export function forgetParties() {
+  loading = null;
+}
