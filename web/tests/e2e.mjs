@@ -211,13 +211,13 @@ async function run() {
   context.on('request', (r) => { if (/^(https?|wss?):/.test(r.url()) && new URL(r.url()).origin !== origin) foreign.push(r.url()); });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   // Console errors, except the network's own lines for answers the test provokes on purpose
-  // (a bad token's 401, the not-yet-built transfers endpoint's 404, requests while offline).
+  // (a bad token's 401, a refused submission's 422, requests while offline).
   const consoleErrors = [];
   let offline = false;
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const url = m.location()?.url || '';
-    if (/Failed to load resource/.test(m.text()) && (offline || /\/api\/v1\/(me|transfers)/.test(url) || /status of 4\d\d/.test(m.text()))) return;
+    if (/Failed to load resource/.test(m.text()) && (offline || /\/api\/v1\/me/.test(url) || /status of 4\d\d/.test(m.text()))) return;
     consoleErrors.push(`${m.text()} @ ${url}`);
   });
 
@@ -769,8 +769,16 @@ async function run() {
   }, receivedApi.length);
   check('filtering by status lists what the API lists', receivedApi.length >= 1 &&
     (await rowsOf('table.transfers')).map((r) => r[0]).join() === receivedApi.map((x) => x.id).join(), `${receivedApi.length} from the API`);
+  // A month without trips lists none and says so.
+  await page.fill('#transfer-month', '2020-01');
+  await page.dispatchEvent('#transfer-month', 'change');
+  await page.waitForSelector('.view-transfers .empty-state');
+  check('a month without trips lists none and says so', (await page.$$('table.transfers tbody tr')).length === 0);
   await page.selectOption('#transfer-status', '');
   await page.waitForFunction(() => !location.hash.includes('status='));
+  await page.fill('#transfer-month', '');
+  await page.dispatchEvent('#transfer-month', 'change');
+  await page.waitForFunction(() => !location.hash.includes('month='));
   await page.check('#transfer-overdue');
   await page.waitForFunction(() => location.hash.includes('overdue=true') && document.querySelectorAll('table.transfers tbody tr').length === 1);
   check('the overdue filter lists only the overdue trip', JSON.stringify((await rowsOf('table.transfers')).map((r) => r[0])) === JSON.stringify([late]));

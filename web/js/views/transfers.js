@@ -69,12 +69,19 @@ export function transferColumns(names, overdue = new Set()) {
 
 export async function transfersView(main, {query, go}) {
   const status = query.get('status') || '';
+  const month = query.get('month') || '';  // created in this month (YYYY-MM)
   const onlyOverdue = query.get('overdue') === 'true';
   const after = query.get('after') || '';
   const back = query.get('back') ? query.get('back').split(',') : [];
   const link = (changes) => {
-    const q = new URLSearchParams(
-        {status, overdue: onlyOverdue ? 'true' : '', after, back: back.join(','), ...changes});
+    const q = new URLSearchParams({
+      status,
+      month,
+      overdue: onlyOverdue ? 'true' : '',
+      after,
+      back: back.join(','),
+      ...changes
+    });
     for (const [k, v] of [...q])
       if (!v) q.delete(k);
     return `#/transfers?${q}`;
@@ -93,6 +100,12 @@ export async function transfersView(main, {query, go}) {
     checked: onlyOverdue,
     onchange: (e) => go(link({overdue: e.target.checked ? 'true' : '', after: '', back: ''}))
   });
+  const monthBox = h('input', {
+    type: 'month',
+    id: 'transfer-month',
+    value: month,
+    onchange: (e) => go(link({month: e.target.value, after: '', back: ''}))
+  });
   const body = h('div', {}, h('p', {class: 'loading'}, t('common.loading')));
   const sender = SENDERS.has(session.role());
   clear(
@@ -103,15 +116,16 @@ export async function transfersView(main, {query, go}) {
                      t('tr.new')) :
                    null),
         h('div', {class: 'row filters'}, h('label', {class: 'inline'}, t('tr.status'), statusSel),
+          h('label', {class: 'inline'}, t('dash.month'), monthBox),
           h('label', {class: 'inline check'}, overdueBox, t('tr.onlyOverdue'))),
         h('p', {class: 'hint'}, t('tr.overdueFirst')), body));
 
   // The overdue ones (first page of them is plenty: they are few, or a regulator acts at once).
   const firstPage = !after;
   const [over, page, names] = await Promise.all([
-    api.get('/api/v1/transfers', {query: {overdue: 'true', limit: 200}}),
+    api.get('/api/v1/transfers', {query: {overdue: 'true', month, limit: 200}}),
     onlyOverdue ? Promise.resolve(null) :
-                  api.get('/api/v1/transfers', {query: {status, after, limit: PAGE}}),
+                  api.get('/api/v1/transfers', {query: {status, month, after, limit: PAGE}}),
     parties()
   ]);
   const bad = [over, page].find((r) => r && !r.ok);
