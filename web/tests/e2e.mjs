@@ -334,6 +334,8 @@ async function run() {
   check('the draft names its carrier, receiving facility, vehicle and driver in words',
     factsText.includes('台州湾新区小微危废集中收运中心') && factsText.includes('飞灰填埋场二期') && factsText.includes('浙J88888') &&
     factsText.includes('周师傅') && factsText.includes('处置'), factsText.slice(0, 200));
+  await audit(page, 'draft transfer page (edit, submit, cancel)');
+  await shot(page, 'transfer-draft');
   const containerRows = () => page.$$eval('table.transfer-containers tbody tr', (rows) => rows.length);
   await page.check(`#remove-${ash[2]}`);
   await page.click('#edit-submit');
@@ -761,6 +763,9 @@ async function run() {
   await noCodes(page, 'the regulator\'s transfer list', true);
   await audit(page, 'transfer list (regulator)');
   await shot(page, 'transfers-regulator');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await fits(page, 'the transfer list at 360 px');
+  await page.setViewportSize({ width: 1440, height: 900 });
   const receivedApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?status=received&limit=200', tokens.regulator.token)).json?.items || [];
   await page.selectOption('#transfer-status', 'received');
   await page.waitForFunction((n) => {
