@@ -606,6 +606,12 @@ async function run() {
   await noCodes(page, 'the received transfer', true);
   await shot(page, 'transfer-received');
   // The refused bag goes back to the sender on a linked return trip.
+  const otherFacilities = ((await apiCall(base, ca, 'GET', '/api/v1/facilities?limit=1000', tokens.facility.token)).json?.items || [])
+    .map((f) => f.id).filter((id) => id !== 'flyash-landfill-2');
+  const returnTo = await page.$$eval('#return-to option', (os) => os.map((o) => o.value));
+  check('the refused bag may go back to the sender or on to another facility',
+    otherFacilities.length >= 1 && returnTo.join() === ['sender', ...otherFacilities].join(), returnTo.join());
+  await page.selectOption('#return-to', 'sender');
   await page.click('#return-submit');
   await page.waitForFunction((id) => !location.hash.includes(id) && location.hash.startsWith('#/transfer/'), trip);
   await page.waitForSelector('#transfer-facts');

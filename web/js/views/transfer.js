@@ -426,11 +426,20 @@ export async function transferView(main, { arg, go, query }) {
         actions.push(actionForm({
           id: 'return',
           path: `/api/v1/transfers/${enc(x.id)}/return`,
-          label: t('tr.returnTo'),
+          label: t('tr.return'),
           kind: '',
           go,
           trId: x.id,
-          body: () => ({to: 'sender'}),
+          // Back to the sender, or on to another facility that takes it.
+          children:
+              [h('label', {class: 'field', dataset: {field: 'to'}}, t('tr.returnWhere'),
+                 h('select', {name: 'to', id: 'return-to'},
+                   h('option', {value: 'sender'}, t('tr.returnTo')),
+                   [...names.facilities.values()]
+                       .filter((f) => f.id !== x.receiver)
+                       .map((f) => h('option', {value: f.id}, f.name))),
+                 h('span', {class: 'field-error'}))],
+          body: (form) => ({to: form.elements.to.value}),
           after: (res) => go(`#/transfer/${enc(res.data.id)}`)
         }));
   }
