@@ -620,6 +620,19 @@ async function run() {
   check('the return trip is linked to the original and carries the refused container', backApi?.return_of === trip &&
     backApi.containers.length === 1 && backApi.containers[0].manifest === ash[2] &&
     (await page.textContent('#transfer-facts')).includes(trip), JSON.stringify(backApi && { s: backApi.status, r: backApi.return_of }));
+  // A second correction, proposed by the receiver, that the carrier refuses: nothing changes.
+  await page.goto(`${base}/web/#/transfer/${trip}`);
+  await page.waitForSelector('details.propose');
+  await page.click('details.propose summary');
+  await page.fill('#propose-driver_name', '吴师傅');
+  await page.fill('#propose-reason', '驾驶员登记有误');
+  await page.click('#propose-submit');
+  await page.waitForSelector('.revision-proposed');
+  const rev2 = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json?.revisions?.find((r) => r.status === 'proposed');
+  const refusedRev = await apiCall(base, ca, 'POST', `/api/v1/revisions/${rev2?.id}/refuse`, tokens.collector.token, { note: '驾驶员无误' });
+  const afterRefusal = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json;
+  check('one refusal ends a correction and changes nothing', refusedRev.json?.status === 'refused' &&
+    afterRefusal?.driver?.name === '周师傅' && afterRefusal.revisions.length === 2, JSON.stringify(refusedRev.json));
   await signOut(page);
 
   // A second trip delivered and never confirmed: the server's clock cannot be moved, so its
@@ -797,7 +810,7 @@ async function run() {
   await page.waitForSelector('#transfer-history li');
   const regView = await page.textContent('#view');
   check('the regulator reads the trip: refusal, discrepancy, correction and history in words', regView.includes('已拒收') &&
-    regView.includes('包装方式') && regView.includes('已生效') && regView.includes('接收确认') && regView.includes('装车') &&
+    regView.includes('包装方式') && regView.includes('已生效') && regView.includes('已否决') && regView.includes('接收确认') && regView.includes('装车') &&
     (await page.$('#transfer-actions')) === null);
   await noCodes(page, 'the regulator\'s transfer page', true);
   await audit(page, 'transfer page (regulator)');
