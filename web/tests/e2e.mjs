@@ -159,6 +159,22 @@ async function noCodes(page, name, zh) {
     n ? `found "${n[0]}" in …${text.slice(Math.max(0, n.index - 40), n.index + 40)}…` : '');
 }
 
+// The row of transfer `id` in the transfer list on screen, paging on with "next" (the list is
+// ordered by number and the demo district may hold many trips); null when it is on no page.
+async function transferRow(page, id) {
+  for (let i = 0; i < 40; ++i) {
+    await page.waitForSelector('table.transfers tbody tr');
+    const row = await page.$(`table.transfers tbody tr:has(a[href="#/transfer/${id}"])`);
+    if (row) return row.evaluate((r) => [...r.cells].map((c) => c.textContent));
+    const next = await page.$('#transfers-next');
+    if (!next) return null;
+    const first = await page.$eval('table.transfers tbody tr a', (a) => a.textContent);
+    await next.click();
+    await page.waitForFunction((f) => document.querySelector('table.transfers tbody tr a')?.textContent !== f, first);
+  }
+  return null;
+}
+
 async function signOut(page) {
   await page.click('#signout');
   await page.waitForSelector('#token');
@@ -472,8 +488,7 @@ async function run() {
   check('the pickups load the trip: in transit, every container loaded with its mass', loaded?.status === 'in_transit' &&
     loaded.containers.every((c) => c.status === 'loaded') && loaded.containers.some((c) => c.pickup_g === 1001500), JSON.stringify(loaded?.containers));
   await page.click('#nav-transfers');
-  await page.waitForSelector('table.transfers tbody tr');
-  const carrierRow = await page.$eval(`table.transfers tr:has(a[href="#/transfer/${trip}"])`, (r) => r.textContent);
+  const carrierRow = (await transferRow(page, trip) || []).join(' ');
   check('the carrier sees its trip in transit, as its carrier', carrierRow.includes('运输中') && carrierRow.includes('承运人'), carrierRow);
   await noCodes(page, 'the carrier\'s transfer list', true);
   await audit(page, 'transfer list (carrier)');
@@ -498,7 +513,7 @@ async function run() {
   check('the producer\'s day lists its trip on the way', (await page.textContent('#day-trips-out')).includes(trip));
   await shot(page, 'producer-day-trips');
   const mineList = (await apiCall(base, ca, 'GET', '/api/v1/transfers?limit=200', tokens.producer.token)).json?.items || [];
-  const adhoc = mineList.find((x) => x.ad_hoc && x.carrier === tokens.collector.org);
+  const adhoc = mineList.find((x) => x.ad_hoc && x.carrier === tokens.collector.org && x.vehicle === '浙J12345' && !x.sender_signed_at);
   check('the collector\'s first pickup made an ad hoc trip without the sender\'s signature', !!adhoc && !adhoc.sender_signed_at, JSON.stringify(adhoc));
   check('the producer\'s day marks the ad hoc trip as waiting for its signature',
     (await page.$eval(`#day-trips-out tr:has(a[href="#/transfer/${adhoc?.id}"])`, (r) => r.textContent)).includes('待移出人补签'));
@@ -659,7 +674,10 @@ async function run() {
     check('the sqlite3 command (Debian package sqlite3) moves the deadline back', false, String(e.message || e));
   }
   const overdueApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?overdue=true', tokens.regulator.token)).json?.items || [];
-  check('the server lists exactly that trip as overdue', overdueApi.length === 1 && overdueApi[0].id === late, JSON.stringify(overdueApi.map((x) => x.id)));
+  const todayUtc = new Date().toISOString().slice(0, 10);
+  check('the server lists that trip as overdue, and only delivered trips past their due date',
+    overdueApi.some((x) => x.id === late) && overdueApi.every((x) => x.status === 'delivered' && x.receipt_due < todayUtc),
+    JSON.stringify(overdueApi.map((x) => [x.id, x.status, x.receipt_due])));
 
   // Regulator: dashboard (audit, facilities, reconciliation/cases or their notices), orgs,
   // drill-down to a producer's manifests, facilities; English and back.
@@ -728,9 +746,11 @@ async function run() {
   check('the open-cases table adds up to the cases API', openCases > 0 && casesTable.reduce((a, r) => a + num(r[4]), 0) === openCases,
     `${openCases} open`);
   const overdueTable = await tableOf('chart-transfers-table');
-  check('the overdue chart counts the API\'s overdue trips by receiving facility and days past due (10: 8-30 days)',
-    overdueTable.length === 1 && overdueTable[0][0] === '飞灰填埋场二期' && num(overdueTable[0][1]) === 0 &&
-    num(overdueTable[0][2]) === 1 && num(overdueTable[0][3]) === 0 && num(overdueTable[0][4]) === overdueApi.length,
+  const landfillOverdue = overdueTable.find((r) => r[0] === '飞灰填埋场二期');
+  const overdueReceivers = new Set(overdueApi.map((x) => x.receiver || x.receiver_org));
+  check('the overdue chart counts the API\'s overdue trips by receiving facility and days past due (ours: 10, in 8-30 days)',
+    overdueTable.length === overdueReceivers.size && overdueTable.reduce((n, r) => n + num(r[4]), 0) === overdueApi.length &&
+    overdueTable.every((r) => num(r[1]) + num(r[2]) + num(r[3]) === num(r[4])) && !!landfillOverdue && num(landfillOverdue[2]) >= 1,
   JSON.stringify(overdueTable));
   const producersTable = await tableOf('tbl-producers');
   const p0 = report.producers[0];
@@ -774,18 +794,28 @@ async function run() {
   await page.click('#nav-transfers');
   await page.waitForSelector('table.transfers tbody tr');
   const regRows = await rowsOf('table.transfers');
-  check('the overdue trip comes first, marked overdue', regRows[0]?.[0] === late && regRows[0][1].includes('超期未确认') &&
-    (await page.$eval('table.transfers tbody tr', (r) => r.classList.contains('overdue'))), JSON.stringify(regRows[0]));
-  check('the regulator sees the received trip and its return trip', regRows.some((r) => r[0] === trip && r[1].includes('已接收')) &&
-    regRows.some((r) => r[0] === back && r[1].includes('已提交')), JSON.stringify(regRows.map((r) => r.slice(0, 2))));
-  check('only the overdue trip is marked overdue', regRows.filter((r) => r[1].includes('超期未确认')).length === 1);
+  const overdueIds = overdueApi.map((x) => x.id).sort();
+  const firstPageApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?limit=50', tokens.regulator.token)).json?.items || [];
+  const marked = regRows.filter((r) => r[1].includes('超期未确认')).map((r) => r[0]);
+  check('the overdue trips come first, each marked overdue, ours among them',
+    regRows.slice(0, overdueIds.length).map((r) => r[0]).sort().join() === overdueIds.join() && overdueIds.includes(late) &&
+    marked.sort().join() === overdueIds.join() &&
+    (await page.$eval('table.transfers tbody tr', (r) => r.classList.contains('overdue'))), JSON.stringify(regRows.slice(0, 3)));
+  check('after them, the first page of the list as the API gives it',
+    regRows.slice(overdueIds.length).map((r) => r[0]).join() === firstPageApi.filter((x) => !overdueIds.includes(x.id)).map((x) => x.id).join());
   await noCodes(page, 'the regulator\'s transfer list', true);
   await audit(page, 'transfer list (regulator)');
   await shot(page, 'transfers-regulator');
   await page.setViewportSize({ width: 360, height: 780 });
   await fits(page, 'the transfer list at 360 px');
   await page.setViewportSize({ width: 1440, height: 900 });
-  const receivedApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?status=received&limit=200', tokens.regulator.token)).json?.items || [];
+  const tripRow = (await transferRow(page, trip)) || [];
+  const backRow = (await transferRow(page, back)) || [];
+  check('the regulator finds the received trip and its return trip in the list', tripRow[1]?.includes('已接收') && backRow[1]?.includes('已提交'),
+    JSON.stringify([tripRow.slice(0, 2), backRow.slice(0, 2)]));
+  await page.click('#nav-transfers');
+  await page.waitForSelector('#transfer-status');
+  const receivedApi = (await apiCall(base, ca, 'GET', '/api/v1/transfers?status=received&limit=50', tokens.regulator.token)).json?.items || [];
   await page.selectOption('#transfer-status', 'received');
   await page.waitForFunction((n) => {
     const rows = [...document.querySelectorAll('table.transfers tbody tr')];
@@ -804,8 +834,9 @@ async function run() {
   await page.dispatchEvent('#transfer-month', 'change');
   await page.waitForFunction(() => !location.hash.includes('month='));
   await page.check('#transfer-overdue');
-  await page.waitForFunction(() => location.hash.includes('overdue=true') && document.querySelectorAll('table.transfers tbody tr').length === 1);
-  check('the overdue filter lists only the overdue trip', JSON.stringify((await rowsOf('table.transfers')).map((r) => r[0])) === JSON.stringify([late]));
+  await page.waitForFunction((n) => location.hash.includes('overdue=true') && document.querySelectorAll('table.transfers tbody tr').length === n,
+    overdueIds.length);
+  check('the overdue filter lists only the overdue trips', (await rowsOf('table.transfers')).map((r) => r[0]).sort().join() === overdueIds.join());
   await page.goto(`${base}/web/#/transfer/${trip}`);
   await page.waitForSelector('#transfer-history li');
   const regView = await page.textContent('#view');
