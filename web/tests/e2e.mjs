@@ -844,6 +844,21 @@ async function run() {
     regView.includes('包装方式') && regView.includes('已生效') && regView.includes('已否决') && regView.includes('接收确认') && regView.includes('装车') &&
     (await page.$('#transfer-actions')) === null);
   await noCodes(page, 'the regulator\'s transfer page', true);
+  // Print: the page fetches GET /api/v1/transfers/{id}.pdf with its token (the PDF's content is
+  // the PDF route's own test's business; here only that a PDF comes back and is offered).
+  let tpdf = null;
+  await page.route(`**/api/v1/transfers/${trip}.pdf`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    tpdf = { status: response.status(), type: response.headers()['content-type'] || '', head: body.subarray(0, 5).toString('latin1') };
+    await route.fulfill({ response, body });
+  });
+  await page.click('#transfer-pdf');
+  await page.waitForSelector('#transfer-pdf-msg .notice', { timeout: 30000 });
+  await page.unroute(`**/api/v1/transfers/${trip}.pdf`);
+  check('printing fetches the transfer manifest\'s PDF and offers it', tpdf?.status === 200 && tpdf.type.startsWith('application/pdf') &&
+    tpdf.head === '%PDF-' && (await page.getAttribute('#transfer-pdf-blob', 'href'))?.startsWith('blob:'), JSON.stringify(tpdf));
+  for (const p of context.pages()) if (p !== page) await p.close();
   await audit(page, 'transfer page (regulator)');
   await shot(page, 'transfer-regulator');
   await page.click('#lang');
