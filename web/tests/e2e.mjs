@@ -498,12 +498,15 @@ async function run() {
   await page.waitForSelector('details.propose');
   await page.click('details.propose summary');
   await page.fill('#propose-vehicle', '浙J66666');
-  await page.fill('#propose-reason', '原车故障，临时换车');
+  await page.selectOption('#propose-manifest', ash[0]);
+  await page.fill('#propose-declared_kg', '1001.5');
+  await page.fill('#propose-reason', '原车故障，临时换车；首袋复称');
   await page.click('#propose-submit');
   await page.waitForSelector('.revision-proposed');
   const proposedRev = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.collector.token)).json?.revisions?.[0];
   check('the correction waits for the sender and the receiver', proposedRev?.status === 'proposed' &&
-    proposedRev.approvers.length === 2 && proposedRev.changes?.vehicle === '浙J66666', JSON.stringify(proposedRev));
+    proposedRev.approvers.length === 2 && proposedRev.changes?.vehicle === '浙J66666' &&
+    proposedRev.changes?.containers?.[0]?.manifest === ash[0] && proposedRev.changes.containers[0].declared_g === 1001500, JSON.stringify(proposedRev));
   await signOut(page);
 
   // Producer again: its day shows the trip on the way; it signs the door-to-door (ad hoc) trip
@@ -573,7 +576,8 @@ async function run() {
   await page.waitForSelector('.revision-applied');
   const corrected = (await apiCall(base, ca, 'GET', `/api/v1/transfers/${trip}`, tokens.facility.token)).json;
   check('the last approval applies the correction and keeps the old version', corrected?.vehicle === '浙J66666' &&
-    corrected.revisions[0].status === 'applied' && corrected.revisions[0].before?.vehicle === '浙J88888', JSON.stringify(corrected?.revisions?.[0]));
+    corrected.revisions[0].status === 'applied' && corrected.revisions[0].before?.vehicle === '浙J88888' &&
+    corrected.containers.find((c) => c.manifest === ash[0])?.declared_g === 1001500, JSON.stringify(corrected?.revisions?.[0]));
   check('the page shows the corrected vehicle and the correction in words',
     (await page.textContent('#transfer-facts')).includes('浙J66666') && (await page.textContent('#revisions')).includes('已生效'));
   // At the gate: three receive scans at the landfill, each weighed.

@@ -16,6 +16,7 @@ import {session} from '../session.js';
 import {issuedPicker, myParts, overdueBadge, problemNotice, showProblem, tbadge} from './transfers.js';
 
 const FIELDS = ['name', 'quantity', 'characteristics', 'form', 'packaging'];
+const PACKAGING = ['DR', 'BG', 'TB', 'BX', 'IB', 'TK', 'BK', 'OT'];
 const enc = encodeURIComponent;
 const kgNum = (g) =>
     (g === undefined || g === null ?
@@ -462,6 +463,32 @@ export async function transferView(main, { arg, go, query }) {
                 input(
                     'propose', 'driver_licence', t('tr.driverLicence'),
                     {maxlength: 64, autocomplete: 'off'}),
+                // The receiving facility changes only before delivery.
+                x.delivered_at ? null :
+                                 h('label', {class: 'field', dataset: {field: 'receiver'}},
+                                   t('tr.receiver'),
+                                   h('select', {name: 'receiver', id: 'propose-receiver'},
+                                     h('option', {value: ''}, t('tr.noChange')),
+                                     [...names.facilities.values()]
+                                         .filter((f) => f.id !== x.receiver)
+                                         .map((f) => h('option', {value: f.id}, f.name))),
+                                   h('span', {class: 'field-error'})),
+                // One container's declared mass, code or packaging.
+                h('fieldset', {class: 'field', dataset: {field: 'containers'}},
+                  h('legend', {}, t('tr.fixContainer')),
+                  h('label', {for: 'propose-manifest'}, t('list.id'),
+                    h('select', {name: 'manifest', id: 'propose-manifest'},
+                      h('option', {value: ''}, t('tr.noChange')),
+                      x.containers.filter((c) => c.status !== 'removed')
+                          .map((c) => h('option', {value: c.manifest}, c.manifest)))),
+                  input('propose', 'declared_kg', t('tr.declared'),
+                        {type: 'number', min: '0.001', step: '0.001', inputmode: 'decimal'}),
+                  input('propose', 'waste_code', t('list.code'), {maxlength: 16, autocomplete: 'off'}),
+                  h('label', {for: 'propose-packaging'}, t('list.pkg'),
+                    h('select', {name: 'packaging', id: 'propose-packaging'},
+                      h('option', {value: ''}, t('tr.noChange')),
+                      PACKAGING.map((p) => h('option', {value: p}, t(`pkg.${p}`))))),
+                  h('span', {class: 'field-error'})),
                 input('propose', 'reason', t('tr.reason'), {maxlength: 1000})
               ],
               body: (form) => {
@@ -472,6 +499,14 @@ export async function transferView(main, { arg, go, query }) {
                   changes.driver = {};
                   if (v('driver_name')) changes.driver.name = v('driver_name');
                   if (v('driver_licence')) changes.driver.licence = v('driver_licence');
+                }
+                if (form.elements.receiver && v('receiver')) changes.receiver = v('receiver');
+                if (v('manifest')) {
+                  const c = {manifest: v('manifest')};
+                  if (v('declared_kg')) c.declared_g = Math.round(Number(v('declared_kg')) * 1000);
+                  if (v('waste_code')) c.waste_code = v('waste_code');
+                  if (v('packaging')) c.packaging = v('packaging');
+                  if (Object.keys(c).length > 1) changes.containers = [c];
                 }
                 return {changes, reason: v('reason')};
               }
