@@ -58,14 +58,19 @@ int Serve(const Invocation& in) {
   ctx.settings.uncollected_days = cfg.uncollected_days;
   ctx.settings.unreceived_working_days = cfg.unreceived_working_days;
 
-  auto admin = service::BootstrapAdminToken(ctx);
-  if (!admin.ok()) return Fail(admin.status().ToString());
+  // admin.token is written before the token's hash is committed: a failed write keeps
+  // nothing, so the next start issues a token again instead of locking the admin out.
   const std::string admin_path = cfg.data + "/admin.token";
-  if (*admin) {
+  bool admin_written = false;
+  auto admin = service::BootstrapAdminToken(ctx, [&](const std::string& token) {
     ::unlink(admin_path.c_str());  // a stale file from an earlier, wiped database
-    if (Status s = pki::WriteSecretFile(admin_path, **admin + "\n"); !s.ok()) {
-      return Fail(s.ToString());
-    }
+    Status s = pki::WriteSecretFile(admin_path, token + "\n");
+    admin_written = s.ok();
+    return s;
+  });
+  if (!admin.ok()) {
+    if (admin_written) ::unlink(admin_path.c_str());  // its hash was not committed
+    return Fail(admin.status().ToString());
   }
   // --demo seeds only a deployment that has no parties yet; later starts keep what is there.
   if (cfg.demo) {
