@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(idempotent_issuance_over_http) {
   const auto next = IssueManifests(c, a, UsccA(), 1);
   BOOST_TEST(next[0].id.substr(34) == "003");
   // Replays are not counted as issued.
-  const std::string metrics = MustSend(c, "GET", "/metrics").body;
+  const std::string metrics = MustSend(c, "GET", "/metrics", Bearer(s.admin)).body;  // private
   BOOST_TEST(metrics.find("\ncradle_manifests_issued_total 3\n") != std::string::npos, metrics);
 }
 
