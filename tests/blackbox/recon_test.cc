@@ -194,9 +194,14 @@ BOOST_AUTO_TEST_CASE(reconciliation_and_case_loop_over_https) {
   BOOST_TEST(Call(c, "POST", "/api/v1/rules/run", Bearer(d.a_token),
                   json::object{{"date", FormatIsoDate(future)}})
                  .status == 403);
+  // The server's own scheduler runs the rules at start-up too, so the cases may be open
+  // before this run: count them rather than this run's openings.
   auto run = Must(c, "POST", "/api/v1/rules/run", Bearer(d.r_token),
                   json::object{{"date", FormatIsoDate(future)}}, 200);
-  BOOST_TEST(run.json.at("opened_by_kind").at("uncollected").as_int64() == 2);
+  BOOST_TEST(run.json.at("as_of").as_string() == FormatIsoDate(future));
+  auto uncollected =
+      Must(c, "GET", "/api/v1/cases?kind=uncollected", Bearer(d.r_token), nullptr, 200);
+  BOOST_TEST(uncollected.json.at("items").as_array().size() == 2u);
   auto again = Must(c, "POST", "/api/v1/rules/run", Bearer(d.r_token),
                     json::object{{"date", FormatIsoDate(future)}}, 200);
   BOOST_TEST(again.json.at("opened").as_int64() == 0);
