@@ -102,9 +102,28 @@ struct World {
     return id;
   }
 
+  // Runs the rules as of `as_of`, which may not be after the server's today (issue 11, finding
+  // 8): a later day is reached by restarting the server with its clock moved there
+  // (--clock-offset-s), whose start-up run of the rules may open cases before this one does.
+  // `c` is replaced by a client of the restarted server.
   json::value Run(net::HttpsClient& c, const CivilDate& as_of) {
+    const CivilDate today = LocalCivilDate(SystemClock().NowMicros(), 480);
+    const int64_t days = DaysFromCivil(as_of) - DaysFromCivil(today);
+    if (days > 0) {
+      BOOST_REQUIRE_EQUAL(server.Stop(), 0);
+      BOOST_REQUIRE(server.Start({"--clock-offset-s", std::to_string(days * 86400)}).ok());
+      c = server.Client();
+    }
     return Call(c, "POST", "/api/v1/rules/run", reg_tok,
                 json::object{{"date", FormatIsoDate(as_of)}}, 200);
+  }
+
+  // How many cases of `kind` exist.
+  size_t Cases(net::HttpsClient& c, const std::string& kind) {
+    return Call(c, "GET", "/api/v1/cases?kind=" + kind, reg_tok, nullptr, 200)
+        .at("items")
+        .as_array()
+        .size();
   }
 };
 
@@ -156,18 +175,17 @@ BOOST_AUTO_TEST_CASE(each_transfer_rule_opens_one_case_and_the_month_counts_the_
   // As of B's due day: the receipt and the return (both 5 working days from today) are in time.
   auto due_day = ParseIsoDate(due);
   BOOST_REQUIRE(due_day.ok());
-  auto run = w.Run(c, *due_day);
-  // (The server's own run of today's rules at start-up may have opened the discrepancy first.)
-  BOOST_TEST(Opened(run, "transfer_discrepancy") <= 1);
-  BOOST_TEST(Opened(run, "transfer_unsigned") == 1);
-  BOOST_TEST(Opened(run, "receipt_overdue") == 0);
-  BOOST_TEST(Opened(run, "refused_not_returned") == 0);
+  w.Run(c, *due_day);
+  BOOST_TEST(w.Cases(c, "transfer_discrepancy") == 1u);
+  BOOST_TEST(w.Cases(c, "transfer_unsigned") == 1u);
+  BOOST_TEST(w.Cases(c, "receipt_overdue") == 0u);
+  BOOST_TEST(w.Cases(c, "refused_not_returned") == 0u);
   const CivilDate after = AddDays(*due_day, 1);
-  run = w.Run(c, after);
-  BOOST_TEST(Opened(run, "receipt_overdue") == 1);
-  BOOST_TEST(Opened(run, "refused_not_returned") == 1);
-  BOOST_TEST(Opened(run, "transfer_discrepancy") == 0);
-  BOOST_TEST(Opened(run, "transfer_unsigned") == 0);
+  w.Run(c, after);
+  BOOST_TEST(w.Cases(c, "receipt_overdue") == 1u);
+  BOOST_TEST(w.Cases(c, "refused_not_returned") == 1u);
+  BOOST_TEST(w.Cases(c, "transfer_discrepancy") == 1u);
+  BOOST_TEST(w.Cases(c, "transfer_unsigned") == 1u);
   BOOST_TEST(w.Run(c, after).at("opened").as_int64() == 0);
   BOOST_TEST(w.Run(c, AddDays(after, 3)).at("opened").as_int64() == 0);
 
