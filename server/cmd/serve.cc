@@ -33,7 +33,7 @@ int Serve(const Invocation& in) {
   if (Status s = PrepareDataDir(cfg.data); !s.ok()) return Fail(s.message());
   // The database first: if it cannot be opened, start-up fails before certificates or keys
   // are written into the data directory.
-  SystemClock clock;
+  PinnableClock clock;  // real time; the demo seed pins it while it writes its history
   store::Database::Options db_opts;
   db_opts.path = cfg.data + "/cradle.db";
   db_opts.clock = &clock;
@@ -75,7 +75,7 @@ int Serve(const Invocation& in) {
     if (!orgs.ok()) return Fail(orgs.status().ToString());
     if (orgs->items.empty()) {
       std::cerr << "cradle-server: seeding the demo district...\n";
-      if (Status s = service::SeedDemo(ctx, cfg.data + "/demo-tokens.txt"); !s.ok()) {
+      if (Status s = service::SeedDemo(ctx, clock, cfg.data + "/demo-tokens.txt"); !s.ok()) {
         return Fail("demo seed failed: " + s.ToString());
       }
     }
