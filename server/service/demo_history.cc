@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <iterator>
+#include <latch>
 #include <map>
 #include <optional>
 #include <random>
@@ -99,9 +100,12 @@ Status Together(const std::vector<std::function<Status()>>& steps) {
   std::vector<Status> out(steps.size());
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
-  const size_t n = std::min<size_t>(steps.size(), 16);
+  const size_t n = std::min<size_t>(steps.size(), 48);
+  // Released together, so that their writes queue at once and share a commit.
+  std::latch start(static_cast<std::ptrdiff_t>(n));
   for (size_t t = 0; t < n; ++t) {
     threads.emplace_back([&] {
+      start.arrive_and_wait();
       for (size_t i = next.fetch_add(1); i < steps.size(); i = next.fetch_add(1)) {
         out[i] = steps[i]();
       }
@@ -165,6 +169,12 @@ class History {
     return u;
   }
 
+  // The i-th of n stops spread over `minutes` (scans stay before their sync, so no clock skew).
+  static int64_t Spread(size_t i, size_t n, int64_t minutes) {
+    return static_cast<int64_t>(i) * minutes * kMinute /
+           static_cast<int64_t>(std::max<size_t>(n, 1));
+  }
+
   // Gaussian weighing noise with relative sigma, to 100 g.
   int64_t Noisy(int64_t grams, double sigma) {
     std::normal_distribution<double> n(0.0, sigma);
@@ -225,52 +235,64 @@ class History {
     return out;
   }
 
-  // The round: every member about once every four weeks on a working day, 1-3 bags of its
-  // usual waste (~150 kg in all).
+  // The round: once a month, from the first working day on or after the 8th, the collector
+  // visits every member over five working days, a fifth of them a day; 1-3 bags of the member's
+  // usual waste (~150 kg in all). Planted in rounds at least ten days old: three stops whose
+  // bags never reach the station and one trip its sender never signs; in older rounds, six
+  // bags that weigh 8-13 % more at the station.
   void PlanRound() {
     const char* codes[] = {"900-041-49", "900-249-08"};
-    int heavy = 0, unreceived = 0, unsigned_trips = 0;
     const WorkingCalendar& cal = ctx_.Calendar();
-    for (size_t k = 0; k < p_.members.size(); ++k) {
-      CivilDate d = AddDays(first_, static_cast<int64_t>(rng_() % 28));
-      for (; d < last_; d = AddDays(d, 28 + static_cast<int64_t>(rng_() % 6))) {
+    std::vector<CivilDate> days;  // the round days, oldest first
+    for (CivilDate m{first_.year, first_.month, 8}; m < last_;
+         m = m.month == 12 ? CivilDate{m.year + 1, 1, 8} : CivilDate{m.year, m.month + 1, 8}) {
+      CivilDate d = m;
+      for (int n = 0; n < 5; ++n, d = AddDays(d, 1)) {
         while (!cal.IsWorkingDay(d)) d = AddDays(d, 1);
-        if (d >= last_) break;
+        if (d >= first_ && d < last_) days.push_back(d);
+      }
+    }
+    int heavy = 0, unreceived = 0, unsigned_trips = 0;
+    for (size_t r = 0; r < days.size(); ++r) {
+      const CivilDate d = days[r];
+      const int64_t age = Age(d);
+      const bool planted_round = age >= 10 && age <= 45;
+      for (size_t k = r % 5; k < p_.members.size(); k += 5) {
         Visit v;
         v.member = k;
         v.bags = 1 + static_cast<int>(rng_() % 3);
         v.code = codes[k % 2];
         v.each_g = 150'000 / v.bags + static_cast<int64_t>(rng_() % 10'000) - 5'000;
-        const int64_t age = Age(d);
-        for (int b = 0; b < v.bags; ++b) {
-          if (heavy < 6 && age > 20 && rng_() % 40 == 0) {
-            v.heavy.push_back(b);
-            ++heavy;
-          }
-        }
-        if (unreceived < 3 && age >= 10 && age <= 20 && rng_() % 8 == 0) {
+        if (planted_round && unreceived < 3 && rng_() % 8 == 0) {
           v.unreceived = true;
-          v.heavy.clear();
           ++unreceived;
-        } else if (unsigned_trips < 1 && age >= 3 && age <= 8) {
+        } else if (planted_round && unsigned_trips < 1 && rng_() % 8 == 0) {
           v.unsigned_trip = true;
           ++unsigned_trips;
+        } else {
+          for (int b = 0; b < v.bags; ++b) {
+            if (heavy < 6 && age > 45 && rng_() % 40 == 0) {
+              v.heavy.push_back(b);
+              ++heavy;
+            }
+          }
         }
         round_[DaysFromCivil(d)].push_back(std::move(v));
       }
     }
   }
 
-  // Key producers: a drum a week, shipped every other week the day after; a few drums of
-  // 38-45 days ago are forgotten in the yard (never collected).
+  // Key producers: a drum each Monday, shipped every other Tuesday with the fly-ash trucks and
+  // treated at the plant on Thursday; six drums of 38-45 days ago are forgotten in the yard
+  // (never collected).
   void PlanKeyProducers() {
-    for (size_t k = 0; k < p_.key_producers.size(); ++k) {
-      int week = 0;
-      for (CivilDate d = AddDays(first_, static_cast<int64_t>(k % 5)); d <= AddDays(last_, -2);
-           d = AddDays(d, 7), ++week) {
-        const int64_t age = Age(d);
-        const bool forgotten = k < 6 && age >= 38 && age < 45;
-        key_issue_[DaysFromCivil(d)].push_back({k, forgotten});
+    CivilDate monday = first_;
+    while (IsoWeekday(monday) != 1) monday = AddDays(monday, 1);
+    int week = 0;
+    for (CivilDate d = monday; d < last_; d = AddDays(d, 7), ++week) {
+      const int64_t age = Age(d);
+      for (size_t k = 0; k < p_.key_producers.size(); ++k) {
+        key_issue_[DaysFromCivil(d)].push_back({k, k < 6 && age >= 38 && age < 45});
         if (week % 2 == 1) key_ship_[DaysFromCivil(AddDays(d, 1))].push_back(k);
       }
     }
@@ -403,8 +425,8 @@ class History {
         const int64_t g = Noisy(t.bags[i].declared_g, 0.003);
         trip_pickup_g[ti].push_back(g);
         ScanInput s = Scan(t.bags[i].token, "pickup",
-                           At(d, 9, 0) + static_cast<int64_t>(ti) * 8 * kMinute +
-                               static_cast<int64_t>(i) * 15 * kMicrosPerSecond,
+                           At(d, 9, 0) + Spread(ti, trips.size(), 150) +
+                               static_cast<int64_t>(i) * 10 * kMicrosPerSecond,
                            g);
         s.vehicle = t.in.vehicle;
         pickups.push_back(std::move(s));
@@ -416,8 +438,9 @@ class History {
       for (size_t b = 0; b < v.issued.size(); ++b) {
         const int64_t g = Noisy(v.each_g, 0.008);  // portable scales
         visit_pickup_g[vi].push_back(g);
-        ScanInput s = Scan(v.issued[b].token, "pickup",
-                           At(d, 8, 30) + static_cast<int64_t>(vi * 10 + b) * kMinute, g);
+        ScanInput s = Scan(
+            v.issued[b].token, "pickup",
+            At(d, 8, 30) + Spread(vi, visits.size(), 200) + static_cast<int64_t>(b) * kMinute, g);
         s.vehicle = kVan;
         pickups.push_back(std::move(s));
       }
@@ -469,9 +492,10 @@ class History {
     for (size_t ti = 0; ti < trips.size(); ++ti) {
       Trip& t = trips[ti];
       for (size_t i = 0; i < t.bags.size(); ++i) {
-        const int64_t g = t.receive_facility == kLandfill
-                              ? Noisy(trip_pickup_g[ti][i] - trip_pickup_g[ti][i] / 200, 0.002)
-                              : Noisy(trip_pickup_g[ti][i], 0.003);  // fly ash dries in transit
+        // Fly ash dries in transit (about -0.5 %); drums weigh what they weighed.
+        const int64_t picked = trip_pickup_g[ti][i];
+        const int64_t g = t.receive_facility == kLandfill ? Noisy(picked - picked / 200, 0.002)
+                                                          : Noisy(picked, 0.003);
         ScanInput s = Scan(t.bags[i].token, "receive",
                            At(d, 13, 0) + static_cast<int64_t>(ti * 30 + i) * kMicrosPerSecond, g);
         s.facility = t.receive_facility;
@@ -487,7 +511,9 @@ class History {
         const int64_t g =
             heavy ? v.each_g * (108 + heavy_++) / 100 : Noisy(visit_pickup_g[vi][b], 0.004);
         ScanInput s = Scan(v.issued[b].token, "receive",
-                           At(d, 13, 0) + static_cast<int64_t>(vi * 3 + b) * kMinute, g);
+                           At(d, 13, 0) + Spread(vi, visits.size(), 50) +
+                               static_cast<int64_t>(b) * 10 * kMicrosPerSecond,
+                           g);
         s.facility = kStation;
         receives[p_.collector_device].push_back(std::move(s));
       }
