@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <iterator>
-#include <latch>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -92,31 +93,76 @@ Principal Device(Role role, const std::string& org, const std::string& device) {
   return p;
 }
 
-// Runs the independent steps of one simulated moment on several threads, so that the single
-// writer commits them together (group commit) rather than one fsync each. First error wins.
-Status Together(const std::vector<std::function<Status()>>& steps) {
-  if (steps.empty()) return Status();
-  if (steps.size() == 1) return steps.front()();
-  std::vector<Status> out(steps.size());
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> threads;
-  const size_t n = std::min<size_t>(steps.size(), 48);
-  // Released together, so that their writes queue at once and share a commit.
-  std::latch start(static_cast<std::ptrdiff_t>(n));
-  for (size_t t = 0; t < n; ++t) {
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (size_t i = next.fetch_add(1); i < steps.size(); i = next.fetch_add(1)) {
-        out[i] = steps[i]();
+// Runs the independent steps of one simulated moment on a fixed set of threads, so that the
+// single writer commits their writes together (group commit) rather than one fsync each.
+// Ownership: owns its threads, joined on destruction. Thread safety: Run from one thread.
+class StepPool {
+ public:
+  explicit StepPool(size_t threads) {
+    for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~StepPool() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    work_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  StepPool(const StepPool&) = delete;
+  StepPool& operator=(const StepPool&) = delete;
+
+  // Every step runs; the first error (in step order) is returned.
+  Status Run(const std::vector<std::function<Status()>>& steps) {
+    if (steps.empty()) return Status();
+    if (steps.size() == 1) return steps.front()();
+    std::vector<Status> out(steps.size());
+    std::unique_lock<std::mutex> l(mu_);
+    steps_ = &steps;
+    out_ = &out;
+    next_ = done_ = 0;
+    ++generation_;
+    work_.notify_all();
+    done_cv_.wait(l, [&] { return done_ == steps.size(); });
+    steps_ = nullptr;
+    out_ = nullptr;
+    l.unlock();
+    for (auto& s : out) {
+      if (!s.ok()) return s;
+    }
+    return Status();
+  }
+
+ private:
+  void Work() {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> l(mu_);
+    while (true) {
+      work_.wait(l, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      while (steps_ && next_ < steps_->size()) {
+        const size_t i = next_++;
+        const auto* steps = steps_;
+        auto* out = out_;
+        l.unlock();
+        Status s = (*steps)[i]();
+        l.lock();
+        (*out)[i] = std::move(s);
+        if (++done_ == steps->size()) done_cv_.notify_one();
       }
-    });
+    }
   }
-  for (auto& th : threads) th.join();
-  for (auto& s : out) {
-    if (!s.ok()) return s;
-  }
-  return Status();
-}
+
+  std::mutex mu_;
+  std::condition_variable work_, done_cv_;
+  std::vector<std::thread> threads_;
+  const std::vector<std::function<Status()>>* steps_ = nullptr;
+  std::vector<Status>* out_ = nullptr;
+  size_t next_ = 0, done_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
 
 Status Demo(const std::string& what, const Status& s) {
   return Status(s.code(), "demo history, " + what + ": " + s.message());
@@ -134,6 +180,7 @@ class History {
         last_(last),
         now_(now),
         rng_(20230117),
+        pool_(24),
         key_pending_(parties.key_producers.size()) {}
 
   Status Run() {
@@ -339,7 +386,7 @@ class History {
         return Status();
       });
     }
-    if (Status s = Together(steps); !s.ok()) return s;
+    if (Status s = pool_.Run(steps); !s.ok()) return s;
     fly_pending_.insert(fly_pending_.end(), fly.begin(), fly.end());
     for (size_t i = 0; i < drums.size(); ++i) {
       if (drums[i].second) continue;  // forgotten in the yard
@@ -397,7 +444,7 @@ class History {
           return Status();
         });
       }
-      if (Status s = Together(steps); !s.ok()) return s;
+      if (Status s = pool_.Run(steps); !s.ok()) return s;
       clock_.Pin(At(d, 8, 40));
       steps.clear();
       for (Trip& t : trips) {
@@ -406,7 +453,7 @@ class History {
           return v.ok() ? Status() : Demo("submit " + t.id, v.status());
         });
       }
-      if (Status s = Together(steps); !s.ok()) return s;
+      if (Status s = pool_.Run(steps); !s.ok()) return s;
       for (Trip& t : trips) {
         if (!t.correction) continue;
         if (Status s = Correct(d, t); !s.ok()) return s;
@@ -526,7 +573,7 @@ class History {
         const Principal gate = Device(Role::kFacility, device_org[batch.first], batch.first);
         steps.push_back([this, gate, &batch]() -> Status { return Ingest(gate, batch.second); });
       }
-      if (Status s = Together(steps); !s.ok()) return s;
+      if (Status s = pool_.Run(steps); !s.ok()) return s;
     }
 
     // 16:00 receipts: each receiver confirms what arrived (the overdue trip excepted).
@@ -558,7 +605,7 @@ class History {
     }
     if (!steps.empty()) {
       clock_.Pin(At(d, 16, 0));
-      if (Status s = Together(steps); !s.ok()) return s;
+      if (Status s = pool_.Run(steps); !s.ok()) return s;
     }
 
     // The refused bags go back to the incinerator on a return trip the same evening; back home
@@ -607,7 +654,7 @@ class History {
     }
     if (!steps.empty()) {
       clock_.Pin(At(d, 17, 30));
-      if (Status s = Together(steps); !s.ok()) return s;
+      if (Status s = pool_.Run(steps); !s.ok()) return s;
     }
 
     // 18:00 the round's members sign their ad hoc trips (one never does).
@@ -624,7 +671,7 @@ class History {
     }
     if (!steps.empty()) {
       clock_.Pin(At(d, 18, 0));
-      if (Status s = Together(steps); !s.ok()) return s;
+      if (Status s = pool_.Run(steps); !s.ok()) return s;
     }
     round_.erase(day);
     key_issue_.erase(day);
@@ -717,6 +764,7 @@ class History {
   const CivilDate first_, last_;
   const int64_t now_;
   std::mt19937 rng_;
+  StepPool pool_;
   int heavy_ = 0;
   std::vector<Bag> fly_pending_;                 // issued bags waiting for Tuesday's trucks
   std::vector<std::vector<Bag>> key_pending_;    // per key producer: drums waiting for the truck
