@@ -172,7 +172,7 @@ Status SeedDistrict(const Context& ctx, PinnableClock& clock, int64_t now,
   clock.Pin(now);
   if (Status s = SeedDemoHistory(ctx, clock, parties); !s.ok()) return s;
 
-  // Today's first fly-ash bags, and a small enterprise's lab waste.
+  // Today's first fly-ash bags, waiting for Tuesday's trucks.
   IssueRequest fly;
   fly.producer = incinerator;
   fly.waste_code = "772-002-18";
@@ -182,14 +182,6 @@ Status SeedDistrict(const Context& ctx, PinnableClock& clock, int64_t now,
   fly.destination = "flyash-landfill-2";
   fly.description = "螯合稳定化飞灰";
   if (auto r = IssueManifests(ctx, admin, fly); !r.ok()) return r.status();
-  IssueRequest lab;
-  lab.producer = members.front();
-  lab.waste_code = "900-041-49";
-  lab.mass_g = 23'400;
-  lab.packaging = "BG";
-  lab.count = 3;
-  lab.destination = "hw-utilisation";
-  if (auto r = IssueManifests(ctx, admin, lab); !r.ok()) return r.status();
 
   if (Status s = token(regulator, Role::kRegulator, "regulator"); !s.ok()) return s;
   if (Status s = token(incinerator, Role::kProducer, "incinerator (fly ash)"); !s.ok()) return s;

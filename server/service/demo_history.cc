@@ -189,7 +189,8 @@ class History {
     for (CivilDate d = first_; d <= last_; d = AddDays(d, 1)) {
       if (Status s = Day(d); !s.ok()) return s;
     }
-    // Today: the rules as of today, then the regulator works the oldest cases.
+    if (Status s = TodaySoFar(); !s.ok()) return s;
+    // The rules as of today, then the regulator works the oldest cases.
     clock_.Pin(now_);
     if (auto r = RunRules(ctx_, LocalCivilDate(now_, tz_), "system:demo"); !r.ok()) {
       return Demo("rules", r.status());
@@ -677,6 +678,75 @@ class History {
     key_issue_.erase(day);
     key_ship_.erase(day);
     return Status();
+  }
+
+  // The last hours before the seed's moment: two members' bags collected door to door, one
+  // lot straight to the utilisation plant (lab waste), one to the station; both delivered and
+  // signed by their senders, their receipts still to come. So the current month always shows
+  // flows to two destinations, even on its first day.
+  Status TodaySoFar() {
+    const std::string lab = p_.members.at(0), shop = p_.members.at(1);
+    clock_.Pin(now_ - 90 * kMinute);
+    std::vector<Bag> lab_bags, shop_bags;
+    Status s = pool_.Run({[&]() -> Status {
+                            auto r = Issue(lab, "900-041-49", 3, 23'400, "BG", kUtilisation,
+                                           "实验室废试剂瓶");
+                            if (r.ok()) lab_bags = std::move(*r);
+                            return r.status();
+                          },
+                          [&]() -> Status {
+                            auto r = Issue(shop, "900-249-08", 2, 61'000, "BG", kStation, nullptr);
+                            if (r.ok()) shop_bags = std::move(*r);
+                            return r.status();
+                          }});
+    if (!s.ok()) return s;
+    std::vector<ScanInput> pickups, at_plant, at_station;
+    for (const Bag& b : lab_bags) {
+      pickups.push_back(Scan(b.token, "pickup", now_ - 60 * kMinute, Noisy(b.declared_g, 0.008)));
+      at_plant.push_back(Scan(b.token, "receive", now_ - 10 * kMinute, std::nullopt));
+      at_plant.back().facility = kUtilisation;
+      at_plant.back().mass_g = Noisy(b.declared_g, 0.004);
+    }
+    for (const Bag& b : shop_bags) {
+      pickups.push_back(Scan(b.token, "pickup", now_ - 50 * kMinute, Noisy(b.declared_g, 0.008)));
+      at_station.push_back(Scan(b.token, "receive", now_ - 5 * kMinute, std::nullopt));
+      at_station.back().facility = kStation;
+      at_station.back().mass_g = Noisy(b.declared_g, 0.004);
+    }
+    for (ScanInput& p : pickups) p.vehicle = kVan;
+    clock_.Pin(now_ - 30 * kMinute);
+    if (Status st = Ingest(Device(Role::kCollector, p_.collector, p_.collector_device), pickups);
+        !st.ok()) {
+      return st;
+    }
+    clock_.Pin(now_);
+    s = pool_.Run(
+        {[&]() -> Status {
+           return Ingest(Device(Role::kFacility, p_.utilisation, p_.utilisation_device), at_plant);
+         },
+         [&]() -> Status {
+           return Ingest(Device(Role::kFacility, p_.collector, p_.collector_device), at_station);
+         }});
+    if (!s.ok()) return s;
+    // The senders sign the trips the pickups opened.
+    TransferQuery q;
+    q.status = "delivered";
+    const std::string today = LocalDate(now_ - 30 * kMinute, tz_);  // the pickups' sync
+    std::vector<std::function<Status()>> steps;
+    for (const std::string& sender : {lab, shop}) {
+      q.party = sender;
+      auto page = ListTransfers(ctx_, Party(Role::kProducer, sender), q, std::nullopt, 1000);
+      if (!page.ok()) return Demo("list trips", page.status());
+      for (const auto& t : page->items) {
+        if (!t.ad_hoc || t.trip_day != today) continue;
+        steps.push_back([this, sender, id = t.id]() -> Status {
+          auto r = SignTransfer(ctx_, Party(Role::kProducer, sender), id);
+          return r.ok() ? Status() : Demo("sign " + id, r.status());
+        });
+      }
+    }
+    if (steps.size() != 2) return Status("INTERNAL", "demo history: today's trips are missing");
+    return pool_.Run(steps);
   }
 
   // The truck broke down after the sender signed: the sender proposes the spare truck and its
