@@ -168,6 +168,10 @@ Status Demo(const std::string& what, const Status& s) {
   return Status(s.code(), "demo history, " + what + ": " + s.message());
 }
 
+// Writes the history day by day, each step at its pinned moment, and checks that every use case
+// accepted what it was given (a refusal is drift from production code: the seed fails).
+// Ownership: borrows the context, the clock and the parties; owns its step threads.
+// Thread safety: Run from one thread; the steps of one moment run on the pool.
 class History {
  public:
   History(const Context& ctx, PinnableClock& clock, const DemoParties& parties, CivilDate first,

@@ -228,6 +228,20 @@ BOOST_AUTO_TEST_CASE(the_planted_discrepancies_make_cases) {
        {"weight_mismatch", "copied_label", "forged_label", "uncollected", "unreceived"}) {
     BOOST_TEST_CONTEXT(kind) { BOOST_TEST(summary->by_kind.count(kind) == 1u); }
   }
+  // The trips' own causes, one case each: the overdue receipt, the refusal's receipt (refused
+  // bags and packaging discrepancies), the ad hoc trip never signed. The refused bags went
+  // back, so nothing is refused and not returned.
+  auto count = [&](const char* kind) {
+    int64_t n = 0;
+    if (auto it = summary->by_kind.find(kind); it != summary->by_kind.end()) {
+      for (const auto& [status, c] : it->second) n += c;
+    }
+    return n;
+  };
+  BOOST_TEST(count("receipt_overdue") == 1);
+  BOOST_TEST(count("transfer_discrepancy") == 1);
+  BOOST_TEST(count("transfer_unsigned") == 1);
+  BOOST_TEST(count("refused_not_returned") == 0);
   BOOST_TEST(summary->by_status["open"] > 0);
   BOOST_TEST(summary->by_status["dispatched"] > 0);
   BOOST_TEST(summary->by_status["responded"] > 0);
