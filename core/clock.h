@@ -39,14 +39,17 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> now_;
 };
 
-// Real time, except while pinned to a moment. The demo seed writes its history through the
-// production use cases with this as both the Context's and the Database's clock, pinned to each
-// simulated moment in turn, and releases it before the server starts serving.
+// Real time (or a given clock), except while pinned to a moment. The demo seed writes its
+// history through the production use cases with this as both the Context's and the Database's
+// clock, pinned to each simulated moment in turn, and releases it before the server serves.
 class PinnableClock final : public Clock {
  public:
+  PinnableClock() : base_(&system_) {}
+  // Reads `base` (borrowed: it must outlive this clock) while unpinned.
+  explicit PinnableClock(const Clock& base) : base_(&base) {}
   int64_t NowMicros() const override {
     const int64_t pinned = pinned_.load();
-    return pinned != kUnpinned ? pinned : system_.NowMicros();
+    return pinned != kUnpinned ? pinned : base_->NowMicros();
   }
   void Pin(int64_t now_micros) { pinned_.store(now_micros); }
   void Release() { pinned_.store(kUnpinned); }
@@ -55,6 +58,7 @@ class PinnableClock final : public Clock {
  private:
   static constexpr int64_t kUnpinned = INT64_MIN;
   SystemClock system_;
+  const Clock* base_;
   std::atomic<int64_t> pinned_{kUnpinned};
 };
 

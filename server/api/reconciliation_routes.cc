@@ -163,9 +163,11 @@ std::string CsvField(const boost::json::value& v) {
   } else {
     s = boost::json::serialize(v);
   }
-  // Formula injection: a leading = + - @ would run in a spreadsheet; numbers are serialised
-  // by us and never quoted, so only text is guarded.
-  if (v.is_string() && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
+  // Formula injection: a leading = + - @ would run in a spreadsheet, and so would a leading
+  // TAB or CR (spreadsheets skip them and read the formula after); numbers are serialised by
+  // us and never quoted, so only text is guarded.
+  if (v.is_string() && !s.empty() &&
+      std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) {
     s = "'" + s;
   }
   if (s.find_first_of(",\"\r\n") != std::string::npos) {

@@ -484,6 +484,12 @@ Result<RulesRun> RunRules(const Context& ctx, const CivilDate& as_of, const std:
 
 Result<RulesRun> RunRulesAs(const Context& ctx, const Principal& p, const CivilDate& as_of) {
   if (!p.ReadsAll()) return Status("FORBIDDEN", "only a regulator or admin runs the rules");
+  // A future day would open cases early, and they would then block the real ones.
+  const CivilDate today = LocalCivilDate(ctx.clock.NowMicros(), ctx.settings.tz_offset_minutes);
+  if (as_of > today) {
+    return Status("DATE_OUT_OF_RANGE", "date " + FormatIsoDate(as_of) + " is after today (" +
+                                           FormatIsoDate(today) + ")");
+  }
   return RunRules(ctx, as_of, p.Actor());
 }
 
