@@ -272,6 +272,20 @@ BOOST_AUTO_TEST_CASE(the_current_month_has_flows_to_two_destinations) {
   BOOST_TEST(destinations.count("hw-utilisation") == 1u);
 }
 
+// The seam the seed controls: the base clock while unpinned, the pinned moment while pinned.
+BOOST_AUTO_TEST_CASE(a_pinnable_clock_reads_its_base_unless_pinned) {
+  FakeClock base(At(2026, 1, 5, 9));
+  PinnableClock clock(base);
+  BOOST_TEST(!clock.pinned());
+  BOOST_TEST(clock.NowMicros() == At(2026, 1, 5, 9));
+  clock.Pin(At(2025, 7, 1, 8));
+  base.Advance(kMicrosPerSecond);
+  BOOST_TEST(clock.pinned());
+  BOOST_TEST(clock.NowMicros() == At(2025, 7, 1, 8));
+  clock.Release();
+  BOOST_TEST(clock.NowMicros() == At(2026, 1, 5, 9) + kMicrosPerSecond);
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_clock_the_use_cases_do_not_read) {
   TempDir dir;
   PinnableClock seed_clock;
