@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 
 namespace cradle {
@@ -36,6 +37,29 @@ class FakeClock final : public Clock {
 
  private:
   std::atomic<int64_t> now_;
+};
+
+// Real time (or a given clock), except while pinned to a moment. The demo seed writes its
+// history through the production use cases with this as both the Context's and the Database's
+// clock, pinned to each simulated moment in turn, and releases it before the server serves.
+class PinnableClock final : public Clock {
+ public:
+  PinnableClock() : base_(&system_) {}
+  // Reads `base` (borrowed: it must outlive this clock) while unpinned.
+  explicit PinnableClock(const Clock& base) : base_(&base) {}
+  int64_t NowMicros() const override {
+    const int64_t pinned = pinned_.load();
+    return pinned != kUnpinned ? pinned : base_->NowMicros();
+  }
+  void Pin(int64_t now_micros) { pinned_.store(now_micros); }
+  void Release() { pinned_.store(kUnpinned); }
+  bool pinned() const { return pinned_.load() != kUnpinned; }
+
+ private:
+  static constexpr int64_t kUnpinned = INT64_MIN;
+  SystemClock system_;
+  const Clock* base_;
+  std::atomic<int64_t> pinned_{kUnpinned};
 };
 
 }  // namespace cradle

@@ -47,11 +47,12 @@ int Serve(const Invocation& in) {
   if (Status s = PrepareDataDir(cfg.data); !s.ok()) return Fail(s.message());
   // The database first: if it cannot be opened, start-up fails before certificates or keys
   // are written into the data directory.
-  OffsetClock clock(int64_t{cfg.clock_offset_s} * 1000000);
+  OffsetClock system_clock(int64_t{cfg.clock_offset_s} * 1000000);
   if (cfg.clock_offset_s != 0) {
     std::cerr << "cradle-server: WARNING: clock shifted by " << cfg.clock_offset_s
               << " s (clock-offset-s); never in production\n";
   }
+  PinnableClock clock(system_clock);  // the demo seed pins it while it writes its history
   store::Database::Options db_opts;
   db_opts.path = cfg.data + "/cradle.db";
   db_opts.clock = &clock;
@@ -98,7 +99,7 @@ int Serve(const Invocation& in) {
     if (!orgs.ok()) return Fail(orgs.status().ToString());
     if (orgs->items.empty()) {
       std::cerr << "cradle-server: seeding the demo district...\n";
-      if (Status s = service::SeedDemo(ctx, cfg.data + "/demo-tokens.txt"); !s.ok()) {
+      if (Status s = service::SeedDemo(ctx, clock, cfg.data + "/demo-tokens.txt"); !s.ok()) {
         return Fail("demo seed failed: " + s.ToString());
       }
     }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/civil_time.h"
 #include "core/uscc.h"
 #include "server/pki/secrets.h"
 #include "server/service/demo_history.h"
@@ -20,8 +21,8 @@ std::string Uscc(const char* kind, int n) {
   return DemoUscc(body);
 }
 
-store::Org MakeOrg(std::string uscc, std::string name, std::vector<std::string> roles,
-                   bool small, std::string contact) {
+store::Org MakeOrg(std::string uscc, std::string name, std::vector<std::string> roles, bool small,
+                   std::string contact) {
   store::Org o;
   o.uscc = std::move(uscc);
   o.name = std::move(name);
@@ -34,11 +35,14 @@ store::Org MakeOrg(std::string uscc, std::string name, std::vector<std::string> 
 
 }  // namespace
 
-std::string DemoUscc(const std::string& first17) {
-  return first17 + UsccCheckChar(first17);
-}
+std::string DemoUscc(const std::string& first17) { return first17 + UsccCheckChar(first17); }
 
-Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
+namespace {
+
+// Everything but the clock check: parties, facilities, the programme, devices, the history,
+// today's labels and the tokens.
+Status SeedDistrict(const Context& ctx, PinnableClock& clock, int64_t now,
+                    const std::string& tokens_path) {
   Principal admin;
   admin.role = Role::kAdmin;
   std::ostringstream tokens;
@@ -69,8 +73,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
       !s.ok()) {
     return s;
   }
-  if (Status s = org(MakeOrg(landfill_op, "台州湾新区飞灰填埋场", {"facility"}, false,
-                             "李工 0576-88000002"));
+  if (Status s = org(
+          MakeOrg(landfill_op, "台州湾新区飞灰填埋场", {"facility"}, false, "李工 0576-88000002"));
       !s.ok()) {
     return s;
   }
@@ -127,8 +131,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
     char name[64];
     std::snprintf(name, sizeof name, "重点产废单位%02d", i);
     key_producers.push_back(Uscc("KEY", i));
-    if (Status s = org(MakeOrg(Uscc("KEY", i), name, {"producer"}, false, "0576-8801" +
-                                                                          std::to_string(1000 + i)));
+    if (Status s = org(MakeOrg(Uscc("KEY", i), name, {"producer"}, false,
+                               "0576-8801" + std::to_string(1000 + i)));
         !s.ok()) {
       return s;
     }
@@ -137,8 +141,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
     char name[64];
     std::snprintf(name, sizeof name, "小微企业%03d", i);
     const std::string u = Uscc("XWQ", i);
-    if (Status s = org(MakeOrg(u, name, {"producer"}, true, "0576-8802" +
-                                                             std::to_string(1000 + i)));
+    if (Status s =
+            org(MakeOrg(u, name, {"producer"}, true, "0576-8802" + std::to_string(1000 + i)));
         !s.ok()) {
       return s;
     }
@@ -151,7 +155,24 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   prog.capacity_t_per_year = 400;
   if (auto r = CreateProgramme(ctx, admin, prog, members); !r.ok()) return r.status();
 
-  // A first day of fly ash in tonne bags, and a small enterprise's lab waste.
+  // The scanners of the history: the collector's handheld and the two facilities' gates.
+  if (auto d = CreateDevice(ctx, admin, "collector-01", collector); !d.ok()) return d.status();
+  if (auto d = CreateDevice(ctx, admin, "landfill-gate-01", landfill_op); !d.ok()) {
+    return d.status();
+  }
+  if (auto d = CreateDevice(ctx, admin, "utilisation-gate-01", utilisation); !d.ok()) {
+    return d.status();
+  }
+
+  // Six months of history up to the moment the seed began, with planted discrepancies and the
+  // cases they opened; what follows happens at that moment.
+  DemoParties parties{regulator,          incinerator,          collector, landfill_op,
+                      utilisation,        key_producers,        members,   "collector-01",
+                      "landfill-gate-01", "utilisation-gate-01"};
+  clock.Pin(now);
+  if (Status s = SeedDemoHistory(ctx, clock, parties); !s.ok()) return s;
+
+  // Today's first fly-ash bags, waiting for Tuesday's trucks.
   IssueRequest fly;
   fly.producer = incinerator;
   fly.waste_code = "772-002-18";
@@ -161,27 +182,43 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   fly.destination = "flyash-landfill-2";
   fly.description = "螯合稳定化飞灰";
   if (auto r = IssueManifests(ctx, admin, fly); !r.ok()) return r.status();
-  IssueRequest lab;
-  lab.producer = members.front();
-  lab.waste_code = "900-041-49";
-  lab.mass_g = 23'400;
-  lab.packaging = "BG";
-  lab.count = 3;
-  lab.destination = "hw-utilisation";
-  if (auto r = IssueManifests(ctx, admin, lab); !r.ok()) return r.status();
-
-  // Six months of history with planted discrepancies, and the cases they opened.
-  DemoParties parties{regulator, incinerator, collector, landfill_op, utilisation, key_producers,
-                      members};
-  if (Status s = SeedDemoHistory(ctx, parties); !s.ok()) return s;
 
   if (Status s = token(regulator, Role::kRegulator, "regulator"); !s.ok()) return s;
   if (Status s = token(incinerator, Role::kProducer, "incinerator (fly ash)"); !s.ok()) return s;
   if (Status s = token(members.front(), Role::kProducer, "small enterprise 001"); !s.ok()) return s;
   if (Status s = token(collector, Role::kCollector, "collector"); !s.ok()) return s;
   if (Status s = token(landfill_op, Role::kFacility, "fly-ash landfill"); !s.ok()) return s;
-  if (auto d = CreateDevice(ctx, admin, "collector-01", collector); !d.ok()) return d.status();
   return pki::WriteSecretFile(tokens_path, tokens.str());
+}
+
+}  // namespace
+
+Status SeedDemo(const Context& ctx, PinnableClock& clock, const std::string& tokens_path) {
+  // The history is written at pinned moments: every use case must read this clock.
+  bool db_clock = false;
+  if (Status s = ctx.db.Read([&](store::Txn& txn) {
+        db_clock = &txn.clock() == &clock;
+        return Status();
+      });
+      !s.ok()) {
+    return s;
+  }
+  if (&ctx.clock != &clock || !db_clock) {
+    return Status("INTERNAL", "the demo seed needs the clock of the context and the database");
+  }
+  // The district exists from the history's first morning on.
+  const bool was_pinned = clock.pinned();
+  const int64_t now = clock.NowMicros();
+  clock.Pin(StartOfLocalDay(DemoHistoryFirstDay(ctx, now), ctx.settings.tz_offset_minutes) +
+            7 * 3600 * kMicrosPerSecond);
+  Status seeded = SeedDistrict(ctx, clock, now, tokens_path);
+  // Left as found: real time again, or (a test) the moment it was pinned to.
+  if (was_pinned) {
+    clock.Pin(now);
+  } else {
+    clock.Release();
+  }
+  return seeded;
 }
 
 }  // namespace cradle::service

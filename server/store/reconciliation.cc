@@ -174,21 +174,6 @@ Result<int64_t> InsertEventAt(Txn& txn, const ManifestEvent& e, int tz) {
   return seq;
 }
 
-Result<int64_t> InsertFindingAt(Txn& txn, const ScanFinding& f) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("INSERT INTO scan_findings (kind, manifest_id, actor, device, event_id, "
-                          "detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(1, f.kind)
-      .Bind(2, f.manifest_id)
-      .Bind(3, f.actor)
-      .Bind(4, f.device)
-      .Bind(5, f.event_id)
-      .Bind(6, f.detail)
-      .Bind(7, f.at);
-  CRADLE_STORE_RETURN_IF_ERROR(s.Run());
-  return txn.LastInsertRowId();
-}
-
 Status SetManifestStatus(Txn& txn, const std::string& id, const std::string& status, int64_t at) {
   CRADLE_STORE_ASSIGN_OR_RETURN(
       Stmt s, txn.Prepare("UPDATE manifests SET status = ?, updated_at = ? WHERE id = ?"));

@@ -31,12 +31,11 @@ Status RollupIssue(Txn& txn, const std::string& manifest_id, int tz_offset_minut
 // pickup by the programme's collector). Issue events are ignored (RollupIssue counts those).
 Status RollupEvent(Txn& txn, int64_t seq, int tz_offset_minutes);
 
-// History with explicit times (seed/benchmark): as InsertManifest/InsertEvent/InsertFinding but
-// keeping m.issued_at / e.received_at / f.at, and rolling up as the hooks do. InsertEventAt
+// History with explicit times (the benchmark): as InsertManifest/InsertEvent but keeping
+// m.issued_at / e.received_at, and rolling up as the hooks do. InsertEventAt
 // does not change the manifest's status (the caller writes the final status).
 Status InsertManifestAt(Txn& txn, const Manifest& m, int tz_offset_minutes);
 Result<int64_t> InsertEventAt(Txn& txn, const ManifestEvent& e, int tz_offset_minutes);
-Result<int64_t> InsertFindingAt(Txn& txn, const ScanFinding& f);
 Status SetManifestStatus(Txn& txn, const std::string& id, const std::string& status, int64_t at);
 
 // One producer's month. Counts are events in the month; outstanding is a stock: manifests
