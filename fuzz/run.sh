@@ -12,8 +12,13 @@ set -euo pipefail
 FUZZ_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$FUZZ_DIR")"
 BUILD="${CRADLE_FUZZ_BUILD:-$ROOT/build-fuzz}"
-ALL_TARGETS=(base45 wm1_token wm1_fields mass civil_time identifiers catalogue_csv jwks
-             query api_requests wedge zpl_escape)
+# Every fuzz/<target>.cc is a target (replay_main.cc is the corpus replayer), so a new target is
+# fuzzed here without a list to keep in step.
+ALL_TARGETS=()
+for f in "$FUZZ_DIR"/*.cc; do
+  t=$(basename "$f" .cc)
+  [[ "$t" == replay_main ]] || ALL_TARGETS+=("$t")
+done
 
 if [[ $# -lt 1 || ! "$1" =~ ^[0-9]+$ || "$1" -lt 1 ]]; then
   echo "usage: fuzz/run.sh SECONDS [TARGET...]   targets: ${ALL_TARGETS[*]}" >&2

@@ -79,7 +79,8 @@ function startServer(dataDir) {
       if (m) resolveStart(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`cradle-server exited ${code}: ${log.slice(-2000)}`)));
-    setTimeout(() => reject(new Error('no READY line within 30 s')), 30000);
+    // The demo's six months are seeded through the production use cases: allow for a loaded CI core.
+    setTimeout(() => reject(new Error('no READY line within 120 s')), 120000);
   });
 }
 
