@@ -258,5 +258,43 @@ BOOST_AUTO_TEST_CASE(a_commit_failed_at_fsync_stays_gone_after_a_power_loss) {
   BOOST_TEST(Rows(raw, 3) == 1);
 }
 
+// While the WAL cannot be cut (here: the disk is full by then), the writer runs no write at all,
+// and takes writes again once the cut has succeeded.
+BOOST_AUTO_TEST_CASE(writes_are_refused_until_the_wal_is_cut) {
+  TempDir dir, killed;
+  const std::string path = dir.File("cradle.db");
+  Env env("cradle-power-finding12-refuse");
+  auto db = OpenOrDie({.path = path, .env = &env});
+  BOOST_REQUIRE(CreateRows(*db).ok());
+  BOOST_REQUIRE(InsertBatch(*db, 1).ok());
+  BOOST_REQUIRE(db->IntegrityCheck().ok());
+  int64_t writes = env.writes();
+  BOOST_REQUIRE(InsertBatch(*db, 2).ok());
+  const int64_t per_batch = env.writes() - writes;  // the frames of one batch
+  // The next batch writes all its frames, its COMMIT's sync fails, and from then on the disk is
+  // full: the cut (a checkpoint, then the truncation) cannot be done.
+  env.FailNthSync(1);
+  env.DiskFullAfter(per_batch + 1);
+  BOOST_TEST(InsertBatch(*db, 3).code() == "STORAGE_UNAVAILABLE");
+  BOOST_REQUIRE_EQUAL(env.injected(), 2);  // the sync, then the first write of the cut
+  int calls = 0;
+  Status s = db->Write([&](Txn&) {
+    ++calls;
+    return Status::Ok();
+  });
+  BOOST_TEST(s.code() == "STORAGE_UNAVAILABLE");
+  BOOST_TEST(s.message().find("cannot cut the WAL") != std::string::npos, s.message());
+  BOOST_TEST(calls == 0);  // refused before running
+  env.Disarm();
+  BOOST_REQUIRE(InsertBatch(*db, 4, 1).ok());
+  CopyAsKilled(path, killed.File(""));
+  auto raw_db = Open(killed.File("cradle.db"));
+  RawDb& raw = *raw_db;
+  BOOST_TEST(raw.Scalar("PRAGMA integrity_check") == "ok");
+  BOOST_TEST(Rows(raw, 2) == kRowsPerBatch);
+  BOOST_TEST(Rows(raw, 3) == 0);
+  BOOST_TEST(Rows(raw, 4) == 1);
+}
+
 }  // namespace
 }  // namespace cradle::store
