@@ -10,7 +10,9 @@
 // and delete (the machine is gone); WritePowerLossImage() then writes the disk as it would be
 // after the power came back into another directory, where the database is reopened. Directory
 // entries (creates, deletes) count as durable at once, as in SQLite's crash VFS; the -shm file is
-// not tracked (SQLite rebuilds it from the WAL on the first open).
+// not tracked (SQLite rebuilds it from the WAL on the first open). A tracked file's xSync does not
+// reach the real disk: the model decides what is durable, and real fsyncs would only slow the
+// sweeps. Test use only.
 //
 // Ownership and lifetime: an Env registers its VFS in the constructor and unregisters it in the
 // destructor; it must outlive every Database opened with it. Not copyable or movable.
