@@ -328,6 +328,9 @@ struct Database::Impl {
 
   std::atomic<uint64_t> groups_committed{0}, writes_committed{0}, writes_failed{0},
       commit_failures{0}, largest_group{0};
+  // A group was lost and the WAL's tail past the last committed frame has not yet been cut off
+  // (finding 12). Writer thread only.
+  bool wal_tail_suspect = false;
 
   ~Impl() {
     readers.clear();
@@ -397,10 +400,66 @@ struct Database::Impl {
     if (db.ok()) writer = *db;
   }
 
-  void RunOutsideTxn(WriteRequest& request) {
+  // Finding 12: a COMMIT whose fsync failed has already written all its frames, commit marker
+  // and valid checksums included, to the WAL. This process never sees them (the wal-index in
+  // shared memory, kept alive by the readers, still ends at the last good frame), but recovery
+  // after a crash or restart reads the file itself and would replay a write we answered 503.
+  // Reopening the connection does not remove them, and a checkpoint(TRUNCATE) would have to wait
+  // for every reader. So we cut the file at the end of the last good frame (the wal-index's
+  // frame count, reported by a passive checkpoint) and sync that, and until this has succeeded
+  // the writer refuses every write: a later commit's sync could otherwise make the stale frames
+  // durable as well.
+  Status DropWalTail() {
+    int log = -1, checkpointed = -1;
+    int rc =
+        sqlite3_wal_checkpoint_v2(writer, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed);
+    if (rc != SQLITE_OK) return SqliteError(writer, rc, "wal checkpoint");
+    if (log < 0) return Status::Ok();  // not in WAL mode: nothing to cut
+    int64_t page_size = 0;
+    {
+      Result<Stmt> stmt = writer_cache.Prepare(writer, "PRAGMA page_size");
+      if (!stmt.ok()) return stmt.status();
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return StorageUnavailable("page_size unavailable");
+      page_size = stmt->Int(0);
+    }
+    sqlite3_file* wal = nullptr;
+    rc = sqlite3_file_control(writer, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    if (rc != SQLITE_OK || wal == nullptr || wal->pMethods == nullptr) {
+      return StorageUnavailable("no handle on the WAL");
+    }
+    // WAL layout: a 32-byte header, then frames of a 24-byte header and one page each.
+    const int64_t good_end = log == 0 ? 0 : 32 + int64_t{log} * (page_size + 24);
+    sqlite3_int64 size = 0;
+    if ((rc = wal->pMethods->xFileSize(wal, &size)) != SQLITE_OK) {
+      return SqliteError(nullptr, rc, "wal size");
+    }
+    if (size > good_end && (rc = wal->pMethods->xTruncate(wal, good_end)) != SQLITE_OK) {
+      return SqliteError(nullptr, rc, "wal truncate");
+    }
+    if ((rc = wal->pMethods->xSync(wal, SQLITE_SYNC_FULL)) != SQLITE_OK) {
+      return SqliteError(nullptr, rc, "wal sync");
+    }
+    return Status::Ok();
+  }
+
+  // Ready to write: a writer connection and no suspect WAL tail. Writer thread only.
+  Status PrepareWriter() {
     if (writer == nullptr) ReopenWriter();
-    if (writer == nullptr) {
-      request.done.set_value(StorageUnavailable("writer connection unavailable"));
+    if (writer == nullptr) return StorageUnavailable("writer connection unavailable");
+    if (wal_tail_suspect) {
+      Status s = DropWalTail();
+      if (!s.ok())
+        return StorageUnavailable("cannot cut the WAL after a failed commit: " + s.message());
+      wal_tail_suspect = false;
+    }
+    return Status::Ok();
+  }
+
+  void RunOutsideTxn(WriteRequest& request) {
+    if (Status s = PrepareWriter(); !s.ok()) {
+      request.done.set_value(s);
       return;
     }
     Txn txn(writer, *clock, /*writable=*/true, &writer_cache);
@@ -413,10 +472,9 @@ struct Database::Impl {
     std::vector<Status> results(group.size());
     bool lost = false;  // the shared transaction is gone: nothing in this group commits
     Status lost_why;
-    if (writer == nullptr) ReopenWriter();
-    if (writer == nullptr) {
+    if (Status s = PrepareWriter(); !s.ok()) {
       lost = true;
-      lost_why = StorageUnavailable("writer connection unavailable");
+      lost_why = s;
     } else if (Status s = Control(writer_cache, writer, "BEGIN IMMEDIATE"); !s.ok()) {
       lost = true;
       lost_why = StorageUnavailable(s.message());
@@ -450,6 +508,10 @@ struct Database::Impl {
     if (lost) {
       commit_failures.fetch_add(1);
       ReopenWriter();
+      // Cut the lost group's frames now (a crash right after would replay them); when that
+      // fails, PrepareWriter retries before the next write and refuses it meanwhile.
+      wal_tail_suspect = true;
+      if (writer != nullptr && DropWalTail().ok()) wal_tail_suspect = false;
       for (size_t i = 0; i < group.size(); ++i) {
         // A fn that failed on its own keeps its own error (its changes were undone anyway);
         // every other fn lost its commit.
@@ -564,8 +626,11 @@ Status Database::IntegrityCheck() const {
 
 Status Database::Backup(const std::string& dest_path) const {
   sqlite3* dest = nullptr;
-  int rc = sqlite3_open_v2(dest_path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           nullptr);
+  // Through the same VFS as the source, so that the fault and power-loss tests reach it too.
+  const char* vfs =
+      impl_->options.env != nullptr ? impl_->options.env->vfs_name().c_str() : nullptr;
+  int rc =
+      sqlite3_open_v2(dest_path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
   if (rc != SQLITE_OK) {
     Status s = SqliteError(dest, rc, "open backup " + dest_path);
     sqlite3_close_v2(dest);

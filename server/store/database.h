@@ -209,10 +209,12 @@ class Database {
   // into one COMMIT (group commit): each fn runs inside its own SAVEPOINT, so a failing fn rolls
   // back only its own changes; the call returns after the shared COMMIT is durable (fsync'd).
   // A commit failure fails every fn of that group with STORAGE_UNAVAILABLE (a fn that had
-  // already failed on its own keeps its own Status). Returns fn's own Status when fn fails,
-  // and then none of fn's changes are kept. STORAGE_UNAVAILABLE once the Database is closing.
-  // A fn that throws is caught and reported as INTERNAL; a Write from inside a Write callback
-  // returns INTERNAL at once instead of deadlocking.
+  // already failed on its own keeps its own Status); the writer then cuts the WAL past its last
+  // committed frame and syncs it, so that the failed group cannot come back after a crash, and
+  // answers STORAGE_UNAVAILABLE to every write until that has succeeded. Returns fn's own Status
+  // when fn fails, and then none of fn's changes are kept. STORAGE_UNAVAILABLE once the Database is
+  // closing. A fn that throws is caught and reported as INTERNAL; a Write from inside a Write
+  // callback returns INTERNAL at once instead of deadlocking.
   Status Write(const std::function<Status(Txn&)>& fn);
   // Runs `fn` on a reader connection in a read transaction (one consistent snapshot); never
   // blocks on the writer (WAL). Blocks only while every reader connection is in use.
@@ -220,7 +222,9 @@ class Database {
 
   Status Checkpoint();            // wal_checkpoint(TRUNCATE), for shutdown
   Status IntegrityCheck() const;  // PRAGMA integrity_check; CORRUPT with the first message
-  Status Backup(const std::string& dest_path) const;  // online backup API (consistent copy)
+  // Online backup API (a consistent copy, synced); the copy is written through the same VFS
+  // (Options::env) as the database.
+  Status Backup(const std::string& dest_path) const;
 
   Stats stats() const;
   int schema_version() const;  // PRAGMA user_version after Open
