@@ -1,0 +1,454 @@
+#include "server/store/seal.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <map>
+
+#include "server/store/audit.h"
+#include "server/store/sqlite_util.h"
+
+namespace cradle::store {
+
+namespace {
+
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += ',';
+}
+
+std::string Quote(std::string_view identifier) { return "\"" + std::string(identifier) + "\""; }
+
+// The SQL each sealed table needs, built once from SealedTables().
+struct TableSql {
+  const SealedTable* table = nullptr;
+  std::string key_expr;   // json_array("k1", ...)
+  std::string key_match;  // "k1" = json_extract(?1, '$[0]') AND ...
+  std::string values;     // typeof("c1"), "c1", ...
+  std::string one_row;    // values of the row with key ?1
+  std::string all_rows;   // key, values of every row
+  std::string exists;     // 1 when the row with key ?1 exists
+};
+
+const std::map<std::string_view, TableSql>& Sql() {
+  static const std::map<std::string_view, TableSql> sql = [] {
+    std::map<std::string_view, TableSql> out;
+    for (const SealedTable& t : SealedTables()) {
+      TableSql s;
+      s.table = &t;
+      s.key_expr = "json_array(";
+      for (size_t i = 0; i < t.key.size(); ++i) {
+        if (i > 0) {
+          s.key_expr += ", ";
+          s.key_match += " AND ";
+        }
+        s.key_expr += Quote(t.key[i]);
+        s.key_match += Quote(t.key[i]) + " = json_extract(?1, '$[" + std::to_string(i) + "]')";
+      }
+      s.key_expr += ")";
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (i > 0) s.values += ", ";
+        s.values += "typeof(" + Quote(t.columns[i]) + "), " + Quote(t.columns[i]);
+      }
+      std::string from = " FROM main." + Quote(t.name);
+      s.one_row = "SELECT " + s.values + from + " WHERE " + s.key_match;
+      s.all_rows = "SELECT " + s.key_expr + ", " + s.values + from;
+      s.exists = "SELECT 1" + from + " WHERE " + s.key_match;
+      out.emplace(t.name, std::move(s));
+    }
+    return out;
+  }();
+  return sql;
+}
+
+// Reads the (typeof, value) column pairs starting at `first`.
+std::vector<SqlValue> ReadValues(const Stmt& s, int first, size_t count) {
+  std::vector<SqlValue> out;
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    int col = first + static_cast<int>(2 * i);
+    std::string type = s.Text(col);
+    if (type == "integer") {
+      out.push_back(SqlValue::Int(s.Int(col + 1)));
+    } else if (type == "real") {
+      out.push_back(SqlValue::Real(s.Double(col + 1)));
+    } else if (type == "text") {
+      out.push_back(SqlValue::Text(s.Text(col + 1)));
+    } else if (type == "blob") {
+      out.push_back(SqlValue::Blob(s.Text(col + 1)));
+    } else {
+      out.push_back(SqlValue::Null());
+    }
+  }
+  return out;
+}
+
+Result<const TableSql*> Find(std::string_view table) {
+  auto it = Sql().find(table);
+  if (it == Sql().end())
+    return Status("INVALID_FIELD", "not a sealed table: " + std::string(table));
+  return &it->second;
+}
+
+Status InsertSeal(Txn& txn, int64_t seq, std::string_view table, std::string_view key,
+                  const std::optional<std::string>& hash) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt insert, txn.Prepare("INSERT INTO row_seal_log (audit_seq, tbl, key, content_sha256) "
+                               "VALUES (?, ?, ?, ?)"));
+  insert.Bind(1, seq).Bind(2, table).Bind(3, key).Bind(4, hash);
+  return insert.Run();
+}
+
+void AddProblem(AuditVerification& out, size_t max_problems, std::string_view table,
+                std::string key, const char* problem, std::optional<int64_t> seq) {
+  ++out.row_problem_count;
+  if (out.row_problems.size() < max_problems) {
+    out.row_problems.push_back({std::string(table), std::move(key), problem, seq});
+  }
+}
+
+}  // namespace
+
+const std::vector<SealedTable>& SealedTables() {
+  // Evidence first, then the parties and credentials it refers to. Left out on purpose:
+  // audit_log (the chain itself), serials/transfer_serials (counters), idempotency (a replay
+  // cache), recon_* (roll-ups derived from the sealed rows), rule_cursors (a position).
+  static const std::vector<SealedTable> tables = {
+      {"manifests",
+       {"id"},
+       {"id", "producer", "waste_code", "produced_on", "serial", "mass_g", "packaging", "kid",
+        "token", "status", "destination", "description", "issued_at", "issued_by", "updated_at",
+        "open_transfer", "holder_facility"}},
+      {"manifest_events",
+       {"seq"},
+       {"seq", "event_id", "manifest_id", "kind", "actor", "device", "mass_g", "scanned_at",
+        "received_at", "facility", "vehicle", "lat", "lon", "method", "note", "content_sha256",
+        "reason"}},
+      {"scan_findings",
+       {"seq"},
+       {"seq", "kind", "manifest_id", "actor", "device", "event_id", "detail", "at"}},
+      {"cases",
+       {"id"},
+       {"id", "kind", "subject", "threshold", "party", "status", "detail", "opened_at",
+        "opened_month", "updated_at"}},
+      {"case_actions",
+       {"seq"},
+       {"seq", "case_id", "action", "actor", "note", "from_status", "to_status", "at"}},
+      {"transfers",
+       {"id"},
+       {"id",
+        "sender",
+        "carrier",
+        "receiver",
+        "receiver_org",
+        "vehicle",
+        "driver_name",
+        "driver_licence",
+        "purpose",
+        "planned_on",
+        "status",
+        "ad_hoc",
+        "trip_day",
+        "return_of",
+        "created_at",
+        "created_by",
+        "submitted_at",
+        "sender_signed_at",
+        "carrier_signed_at",
+        "delivered_at",
+        "receipt_due",
+        "receiver_signed_at",
+        "cancelled_at",
+        "cancel_reason",
+        "receipt_note",
+        "weighbridge_g",
+        "version",
+        "updated_at"}},
+      {"transfer_containers",
+       {"transfer_id", "manifest_id"},
+       {"transfer_id", "manifest_id", "status", "declared_g", "waste_code", "packaging", "pickup_g",
+        "received_g", "apportioned", "refusal_reason", "refused_g", "updated_at"}},
+      {"transfer_log",
+       {"seq"},
+       {"seq", "transfer_id", "action", "actor", "from_status", "to_status", "detail", "at"}},
+      {"transfer_revisions",
+       {"id"},
+       {"id", "transfer_id", "base_version", "proposed_by", "proposed_actor", "changes", "reason",
+        "status", "parties", "before", "created_at", "decided_at"}},
+      {"transfer_revision_votes",
+       {"revision_id", "party"},
+       {"revision_id", "party", "decision", "actor", "note", "at"}},
+      {"transfer_discrepancies",
+       {"seq"},
+       {"seq", "transfer_id", "manifest_id", "field", "note", "at"}},
+      {"orgs",
+       {"uscc"},
+       {"uscc", "name", "roles", "district", "small_enterprise", "contact", "created_at"}},
+      {"api_tokens",
+       {"id"},
+       {"id", "org", "role", "label", "token_hash", "created_at", "revoked_at"}},
+      {"devices", {"device_id"}, {"device_id", "org", "created_at", "revoked_at"}},
+      {"facilities",
+       {"id"},
+       {"id", "operator", "name", "kind", "accepts", "volume_m3", "density_t_per_m3",
+        "cover_fraction", "t_per_year", "regime", "created_at"}},
+      {"programmes", {"id"}, {"id", "name", "collector", "capacity_t_per_year", "created_at"}},
+      {"programme_members", {"programme_id", "member"}, {"programme_id", "member", "joined_at"}},
+  };
+  return tables;
+}
+
+std::string CanonicalRow(std::string_view table, const std::vector<std::string_view>& columns,
+                         const std::vector<SqlValue>& values) {
+  std::string out;
+  AppendField(out, "cradle-row-v1");
+  AppendField(out, table);
+  for (size_t i = 0; i < columns.size() && i < values.size(); ++i) {
+    AppendField(out, columns[i]);
+    const SqlValue& v = values[i];
+    switch (v.type) {
+      case SqlValue::Type::kNull:
+        AppendField(out, "n");
+        break;
+      case SqlValue::Type::kInt:
+        AppendField(out, "i" + std::to_string(v.i));
+        break;
+      case SqlValue::Type::kReal: {
+        // %.17g round-trips every double, so two different stored values never encode alike.
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "r%.17g", v.r);
+        AppendField(out, buf);
+        break;
+      }
+      case SqlValue::Type::kText:
+        AppendField(out, "t" + v.bytes);
+        break;
+      case SqlValue::Type::kBlob:
+        AppendField(out, "b" + v.bytes);
+        break;
+    }
+  }
+  return out;
+}
+
+std::string RowContentHash(std::string_view table, const std::vector<std::string_view>& columns,
+                           const std::vector<SqlValue>& values) {
+  return Sha256Hex(CanonicalRow(table, columns, values));
+}
+
+Result<std::optional<std::string>> StoredRowHash(Txn& txn, std::string_view table,
+                                                 std::string_view key) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(const TableSql* sql, Find(table));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt, txn.Prepare(sql->one_row));
+  stmt.Bind(1, key);
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<std::string>();
+  const SealedTable& t = *sql->table;
+  return std::optional<std::string>(
+      RowContentHash(t.name, t.columns, ReadValues(stmt, 0, t.columns.size())));
+}
+
+Result<std::string> RowsDigest(Txn& txn, int64_t audit_seq) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt,
+                                txn.Prepare("SELECT tbl, key, content_sha256 FROM row_seal_log "
+                                            "WHERE audit_seq = ? ORDER BY tbl, key"));
+  stmt.Bind(1, audit_seq);
+  std::string text;
+  while (true) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    AppendField(text, stmt.Text(0));
+    AppendField(text, stmt.Text(1));
+    AppendField(text, stmt.IsNull(2) ? std::string("deleted") : stmt.Text(2));
+  }
+  return text.empty() ? std::string() : Sha256Hex(text);
+}
+
+Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out) {
+  for (const SealedTable& t : SealedTables()) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(const TableSql* sql, Find(t.name));
+    // Every live row against its latest seal.
+    CRADLE_STORE_ASSIGN_OR_RETURN(Stmt rows, txn.Prepare(sql->all_rows));
+    CRADLE_STORE_ASSIGN_OR_RETURN(
+        Stmt latest, txn.Prepare("SELECT audit_seq, content_sha256 FROM row_seal_log "
+                                 "WHERE tbl = ? AND key = ? ORDER BY audit_seq DESC LIMIT 1"));
+    while (true) {
+      CRADLE_STORE_ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      ++out.rows_checked;
+      std::string key = rows.Text(0);
+      std::string hash = RowContentHash(t.name, t.columns, ReadValues(rows, 1, t.columns.size()));
+      latest.Reset();
+      latest.Bind(1, t.name).Bind(2, key);
+      CRADLE_STORE_ASSIGN_OR_RETURN(bool sealed, latest.Step());
+      if (!sealed || latest.IsNull(1)) {
+        AddProblem(out, max_problems, t.name, std::move(key), "unsealed", std::nullopt);
+      } else if (latest.Text(1) != hash) {
+        AddProblem(out, max_problems, t.name, std::move(key), "altered", latest.Int(0));
+      }
+    }
+    // Every sealed (not deleted) row must still exist. SQLite takes the bare columns of a
+    // max() aggregate from the row holding the maximum: the latest seal of each key.
+    CRADLE_STORE_ASSIGN_OR_RETURN(
+        Stmt seals, txn.Prepare("SELECT key, content_sha256, max(audit_seq) FROM row_seal_log "
+                                "WHERE tbl = ? GROUP BY key"));
+    seals.Bind(1, t.name);
+    CRADLE_STORE_ASSIGN_OR_RETURN(Stmt exists, txn.Prepare(sql->exists));
+    while (true) {
+      CRADLE_STORE_ASSIGN_OR_RETURN(bool row, seals.Step());
+      if (!row) break;
+      if (seals.IsNull(1)) continue;  // deleted by an audited write
+      std::string key = seals.Text(0);
+      exists.Reset();
+      exists.Bind(1, key);
+      CRADLE_STORE_ASSIGN_OR_RETURN(bool found, exists.Step());
+      if (!found) AddProblem(out, max_problems, t.name, std::move(key), "missing", seals.Int(2));
+    }
+  }
+  return Status::Ok();
+}
+
+namespace internal {
+
+Result<bool> SealingAvailable(sqlite3* db) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(
+      db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('row_seal_log', 'row_seal_upgrade')",
+      -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "row seal tables");
+  rc = sqlite3_step(stmt);
+  bool available = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 2;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) return SqliteError(db, rc, "row seal tables");
+  return available;
+}
+
+Status InstallSealTriggers(sqlite3* db) {
+  std::string sql =
+      "CREATE TEMP TABLE IF NOT EXISTS cradle_seal_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, "
+      "PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
+      "CREATE TEMP TABLE IF NOT EXISTS cradle_seal_state (k TEXT PRIMARY KEY, v INTEGER);"
+      "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_audit AFTER INSERT ON main.audit_log BEGIN "
+      "INSERT OR REPLACE INTO cradle_seal_state (k, v) VALUES ('last_audit', NEW.seq); END;";
+  for (const auto& [name, t] : Sql()) {
+    auto note = [&](const char* row) {
+      // json_array(NEW."id"): the same text as key_expr gives for the stored row.
+      std::string out = "json_array(";
+      for (size_t i = 0; i < t.table->key.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += std::string(row) + "." + Quote(t.table->key[i]);
+      }
+      out += ")";
+      return "INSERT OR IGNORE INTO cradle_seal_dirty (tbl, key) VALUES ('" + std::string(name) +
+             "', " + out + ");";
+    };
+    std::string prefix = "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_" + std::string(name);
+    std::string on = " ON main." + Quote(name) + " BEGIN ";
+    sql += prefix + "_i AFTER INSERT" + on + note("NEW") + " END;";
+    sql += prefix + "_u AFTER UPDATE" + on + note("OLD") + note("NEW") + " END;";
+    sql += prefix + "_d AFTER DELETE" + on + note("OLD") + " END;";
+  }
+  return ExecRaw(db, sql);
+}
+
+Status SealPendingRows(Txn& txn) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt dirty, txn.Prepare("SELECT tbl, key FROM temp.cradle_seal_dirty ORDER BY tbl, key"));
+  std::vector<std::pair<std::string, std::string>> rows;
+  while (true) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, dirty.Step());
+    if (!row) break;
+    rows.emplace_back(dirty.Text(0), dirty.Text(1));
+  }
+  dirty.Reset();
+  if (rows.empty()) return Status::Ok();
+
+  // The seals belong to the last audit entry this Write appended; a Write that changed rows
+  // without one gets an entry of its own.
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt state, txn.Prepare("SELECT v FROM temp.cradle_seal_state WHERE k = 'last_audit'"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool has_entry, state.Step());
+  int64_t seq = has_entry ? state.Int(0) : 0;
+  state.Reset();
+  if (!has_entry) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(
+        AuditEntry e,
+        AppendAudit(txn, "cradle", "rows.seal", rows.front().first + "/" + rows.front().second,
+                    "{\"rows\":" + std::to_string(rows.size()) + "}"));
+    seq = e.seq;
+  }
+  for (const auto& [table, key] : rows) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(std::optional<std::string> hash, StoredRowHash(txn, table, key));
+    CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, seq, table, key, hash));
+  }
+  CRADLE_STORE_ASSIGN_OR_RETURN(std::string digest, RowsDigest(txn, seq));
+  CRADLE_STORE_RETURN_IF_ERROR(SetAuditRowsDigest(txn, seq, digest));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt clear_dirty,
+                                txn.Prepare("DELETE FROM temp.cradle_seal_dirty"));
+  CRADLE_STORE_RETURN_IF_ERROR(clear_dirty.Run());
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt clear_state,
+                                txn.Prepare("DELETE FROM temp.cradle_seal_state"));
+  return clear_state.Run();
+}
+
+namespace {
+
+Status SealAllRows(Txn& txn) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt pending, txn.Prepare("SELECT count(*) FROM row_seal_upgrade"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool row, pending.Step());
+  if (!row || pending.Int(0) == 0) return Status::Ok();
+  // Once sealing is in effect, re-inserting the upgrade marker must not launder rows added
+  // behind cradle's back: only a database that never sealed anything is sealed wholesale.
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt sealed, txn.Prepare("SELECT 1 FROM audit_log WHERE rows_sha256 <> '' LIMIT 1"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool already, sealed.Step());
+  int64_t total = 0;
+  if (!already) {
+    for (const SealedTable& t : SealedTables()) {
+      CRADLE_STORE_ASSIGN_OR_RETURN(Stmt count,
+                                    txn.Prepare("SELECT count(*) FROM main." + Quote(t.name)));
+      CRADLE_STORE_ASSIGN_OR_RETURN(bool counted, count.Step());
+      if (counted) total += count.Int(0);
+    }
+  }
+  if (total > 0) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(
+        AuditEntry e, AppendAudit(txn, "cradle", "rows.seal_upgrade", "schema/005_row_seals",
+                                  "{\"rows\":" + std::to_string(total) + "}"));
+    for (const SealedTable& t : SealedTables()) {
+      CRADLE_STORE_ASSIGN_OR_RETURN(const TableSql* sql, Find(t.name));
+      CRADLE_STORE_ASSIGN_OR_RETURN(Stmt rows, txn.Prepare(sql->all_rows));
+      while (true) {
+        CRADLE_STORE_ASSIGN_OR_RETURN(bool has, rows.Step());
+        if (!has) break;
+        std::string hash = RowContentHash(t.name, t.columns, ReadValues(rows, 1, t.columns.size()));
+        CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, e.seq, t.name, rows.Text(0), hash));
+      }
+    }
+    CRADLE_STORE_ASSIGN_OR_RETURN(std::string digest, RowsDigest(txn, e.seq));
+    CRADLE_STORE_RETURN_IF_ERROR(SetAuditRowsDigest(txn, e.seq, digest));
+  }
+  return txn.Exec("DELETE FROM row_seal_upgrade");
+}
+
+}  // namespace
+
+Status SealRowsAtUpgrade(sqlite3* db, const Clock& clock) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool available, SealingAvailable(db));
+  if (!available) return Status::Ok();
+  CRADLE_STORE_RETURN_IF_ERROR(ExecRaw(db, "BEGIN IMMEDIATE"));
+  Status s;
+  {
+    Txn txn(db, clock, /*writable=*/true);
+    s = SealAllRows(txn);
+  }
+  if (s.ok()) s = ExecRaw(db, "COMMIT");
+  if (!s.ok() && sqlite3_get_autocommit(db) == 0) ExecRaw(db, "ROLLBACK");
+  return s;
+}
+
+}  // namespace internal
+
+}  // namespace cradle::store
