@@ -8,11 +8,14 @@
 ALTER TABLE audit_log ADD COLUMN rows_sha256 TEXT NOT NULL DEFAULT '';
 
 -- Append-only. content_sha256 NULL: the write deleted the row. key is json_array(key columns).
+-- prior_sha256: the row's content just before the write (NULL: it did not exist), which must be
+-- the previous seal's content: a write over a row altered behind cradle's back cannot hide it.
 CREATE TABLE row_seal_log (
   audit_seq INTEGER NOT NULL,
   tbl TEXT NOT NULL,
   key TEXT NOT NULL,
   content_sha256 TEXT CHECK (content_sha256 IS NULL OR length(content_sha256) = 64),
+  prior_sha256 TEXT CHECK (prior_sha256 IS NULL OR length(prior_sha256) = 64),
   PRIMARY KEY (audit_seq, tbl, key)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX row_seal_log_by_row ON row_seal_log(tbl, key, audit_seq);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "server/store/audit.h"
 #include "server/store/sqlite_util.h"
@@ -93,12 +94,59 @@ Result<const TableSql*> Find(std::string_view table) {
 }
 
 Status InsertSeal(Txn& txn, int64_t seq, std::string_view table, std::string_view key,
-                  const std::optional<std::string>& hash) {
+                  const std::optional<std::string>& hash, const std::optional<std::string>& prior) {
   CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt insert, txn.Prepare("INSERT INTO row_seal_log (audit_seq, tbl, key, content_sha256) "
-                               "VALUES (?, ?, ?, ?)"));
-  insert.Bind(1, seq).Bind(2, table).Bind(3, key).Bind(4, hash);
+      Stmt insert,
+      txn.Prepare("INSERT INTO row_seal_log (audit_seq, tbl, key, content_sha256, prior_sha256) "
+                  "VALUES (?, ?, ?, ?, ?)"));
+  insert.Bind(1, seq).Bind(2, table).Bind(3, key).Bind(4, hash).Bind(5, prior);
   return insert.Run();
+}
+
+// cradle_row_hash(table, c1, c2, ...): RowContentHash of the given column values.
+void RowHashFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  const unsigned char* name = argc > 0 ? sqlite3_value_text(argv[0]) : nullptr;
+  if (name == nullptr) {
+    sqlite3_result_error(ctx, "cradle_row_hash: no table", -1);
+    return;
+  }
+  std::string_view table(reinterpret_cast<const char*>(name),
+                         static_cast<size_t>(sqlite3_value_bytes(argv[0])));
+  auto it = Sql().find(table);
+  if (it == Sql().end() || it->second.table->columns.size() != static_cast<size_t>(argc - 1)) {
+    sqlite3_result_error(ctx, "cradle_row_hash: not a sealed table or wrong column count", -1);
+    return;
+  }
+  std::vector<SqlValue> values;
+  values.reserve(static_cast<size_t>(argc - 1));
+  for (int i = 1; i < argc; ++i) {
+    sqlite3_value* v = argv[i];
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_INTEGER:
+        values.push_back(SqlValue::Int(sqlite3_value_int64(v)));
+        break;
+      case SQLITE_FLOAT:
+        values.push_back(SqlValue::Real(sqlite3_value_double(v)));
+        break;
+      case SQLITE_TEXT: {
+        const unsigned char* p = sqlite3_value_text(v);
+        values.push_back(SqlValue::Text(std::string(reinterpret_cast<const char*>(p),
+                                                    static_cast<size_t>(sqlite3_value_bytes(v)))));
+        break;
+      }
+      case SQLITE_BLOB: {
+        const void* p = sqlite3_value_blob(v);
+        size_t n = static_cast<size_t>(sqlite3_value_bytes(v));
+        values.push_back(
+            SqlValue::Blob(n == 0 ? std::string() : std::string(static_cast<const char*>(p), n)));
+        break;
+      }
+      default:
+        values.push_back(SqlValue::Null());
+    }
+  }
+  std::string hash = RowContentHash(table, it->second.table->columns, values);
+  sqlite3_result_text(ctx, hash.data(), static_cast<int>(hash.size()), SQLITE_TRANSIENT);
 }
 
 void AddProblem(AuditVerification& out, size_t max_problems, std::string_view table,
@@ -251,9 +299,9 @@ Result<std::optional<std::string>> StoredRowHash(Txn& txn, std::string_view tabl
 }
 
 Result<std::string> RowsDigest(Txn& txn, int64_t audit_seq) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt stmt,
-                                txn.Prepare("SELECT tbl, key, content_sha256 FROM row_seal_log "
-                                            "WHERE audit_seq = ? ORDER BY tbl, key"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt stmt, txn.Prepare("SELECT tbl, key, content_sha256, prior_sha256 FROM row_seal_log "
+                             "WHERE audit_seq = ? ORDER BY tbl, key"));
   stmt.Bind(1, audit_seq);
   std::string text;
   while (true) {
@@ -262,6 +310,7 @@ Result<std::string> RowsDigest(Txn& txn, int64_t audit_seq) {
     AppendField(text, stmt.Text(0));
     AppendField(text, stmt.Text(1));
     AppendField(text, stmt.IsNull(2) ? std::string("deleted") : stmt.Text(2));
+    AppendField(text, stmt.IsNull(3) ? std::string("none") : stmt.Text(3));
   }
   return text.empty() ? std::string() : Sha256Hex(text);
 }
@@ -269,6 +318,33 @@ Result<std::string> RowsDigest(Txn& txn, int64_t audit_seq) {
 Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out) {
   for (const SealedTable& t : SealedTables()) {
     CRADLE_STORE_ASSIGN_OR_RETURN(const TableSql* sql, Find(t.name));
+    // Each row's seals in order: a write's prior content must be the previous seal's content.
+    std::set<std::string> reported;  // keys already reported for this table: one problem a row
+    CRADLE_STORE_ASSIGN_OR_RETURN(
+        Stmt history, txn.Prepare("SELECT key, audit_seq, content_sha256, prior_sha256 "
+                                  "FROM row_seal_log WHERE tbl = ? ORDER BY key, audit_seq"));
+    history.Bind(1, t.name);
+    std::string last_key;
+    std::optional<std::string> last_content;
+    int64_t last_seq = 0;
+    while (true) {
+      CRADLE_STORE_ASSIGN_OR_RETURN(bool row, history.Step());
+      if (!row) break;
+      std::string key = history.Text(0);
+      if (key != last_key) {
+        last_key = key;
+        last_content.reset();
+        last_seq = 0;
+      }
+      std::optional<std::string> prior = history.OptText(3);
+      if (prior != last_content && !reported.count(key)) {
+        reported.insert(key);
+        AddProblem(out, max_problems, t.name, key, last_content ? "altered" : "unsealed",
+                   last_content ? std::optional<int64_t>(last_seq) : std::nullopt);
+      }
+      last_content = history.OptText(2);
+      last_seq = history.Int(1);
+    }
     // Every live row against its latest seal.
     CRADLE_STORE_ASSIGN_OR_RETURN(Stmt rows, txn.Prepare(sql->all_rows));
     CRADLE_STORE_ASSIGN_OR_RETURN(
@@ -279,6 +355,7 @@ Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out) {
       if (!row) break;
       ++out.rows_checked;
       std::string key = rows.Text(0);
+      if (reported.count(key)) continue;
       std::string hash = RowContentHash(t.name, t.columns, ReadValues(rows, 1, t.columns.size()));
       latest.Reset();
       latest.Bind(1, t.name).Bind(2, key);
@@ -301,6 +378,7 @@ Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out) {
       if (!row) break;
       if (seals.IsNull(1)) continue;  // deleted by an audited write
       std::string key = seals.Text(0);
+      if (reported.count(key)) continue;
       exists.Reset();
       exists.Bind(1, key);
       CRADLE_STORE_ASSIGN_OR_RETURN(bool found, exists.Step());
@@ -328,39 +406,57 @@ Result<bool> SealingAvailable(sqlite3* db) {
 Status InstallSealTriggers(sqlite3* db) {
   std::string sql =
       "CREATE TEMP TABLE IF NOT EXISTS cradle_seal_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, "
-      "PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
+      "prior TEXT, PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
       "CREATE TEMP TABLE IF NOT EXISTS cradle_seal_state (k TEXT PRIMARY KEY, v INTEGER);"
       "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_audit AFTER INSERT ON main.audit_log BEGIN "
       "INSERT OR REPLACE INTO cradle_seal_state (k, v) VALUES ('last_audit', NEW.seq); END;";
   for (const auto& [name, t] : Sql()) {
-    auto note = [&](const char* row) {
+    // OR IGNORE keeps the first note of a row in this Write: its prior is the content the row
+    // had before the Write (NULL when the Write created it).
+    auto note = [&](const char* row, bool with_prior) {
       // json_array(NEW."id"): the same text as key_expr gives for the stored row.
-      std::string out = "json_array(";
+      std::string key = "json_array(";
       for (size_t i = 0; i < t.table->key.size(); ++i) {
-        if (i > 0) out += ", ";
-        out += std::string(row) + "." + Quote(t.table->key[i]);
+        if (i > 0) key += ", ";
+        key += std::string(row) + "." + Quote(t.table->key[i]);
       }
-      out += ")";
-      return "INSERT OR IGNORE INTO cradle_seal_dirty (tbl, key) VALUES ('" + std::string(name) +
-             "', " + out + ");";
+      key += ")";
+      std::string prior = "NULL";
+      if (with_prior) {
+        prior = "cradle_row_hash('" + std::string(name) + "'";
+        for (std::string_view c : t.table->columns)
+          prior += ", " + std::string(row) + "." + Quote(c);
+        prior += ")";
+      }
+      return "INSERT OR IGNORE INTO cradle_seal_dirty (tbl, key, prior) VALUES ('" +
+             std::string(name) + "', " + key + ", " + prior + ");";
     };
     std::string prefix = "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_" + std::string(name);
     std::string on = " ON main." + Quote(name) + " BEGIN ";
-    sql += prefix + "_i AFTER INSERT" + on + note("NEW") + " END;";
-    sql += prefix + "_u AFTER UPDATE" + on + note("OLD") + note("NEW") + " END;";
-    sql += prefix + "_d AFTER DELETE" + on + note("OLD") + " END;";
+    sql += prefix + "_i AFTER INSERT" + on + note("NEW", false) + " END;";
+    sql += prefix + "_u AFTER UPDATE" + on + note("OLD", true) + note("NEW", false) + " END;";
+    sql += prefix + "_d AFTER DELETE" + on + note("OLD", true) + " END;";
   }
+  int rc = sqlite3_create_function_v2(db, "cradle_row_hash", -1,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                      nullptr, RowHashFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "cradle_row_hash");
   return ExecRaw(db, sql);
 }
 
 Status SealPendingRows(Txn& txn) {
   CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt dirty, txn.Prepare("SELECT tbl, key FROM temp.cradle_seal_dirty ORDER BY tbl, key"));
-  std::vector<std::pair<std::string, std::string>> rows;
+      Stmt dirty,
+      txn.Prepare("SELECT tbl, key, prior FROM temp.cradle_seal_dirty ORDER BY tbl, key"));
+  struct Dirty {
+    std::string table, key;
+    std::optional<std::string> prior;
+  };
+  std::vector<Dirty> rows;
   while (true) {
     CRADLE_STORE_ASSIGN_OR_RETURN(bool row, dirty.Step());
     if (!row) break;
-    rows.emplace_back(dirty.Text(0), dirty.Text(1));
+    rows.push_back({dirty.Text(0), dirty.Text(1), dirty.OptText(2)});
   }
   dirty.Reset();
   if (rows.empty()) return Status::Ok();
@@ -375,13 +471,14 @@ Status SealPendingRows(Txn& txn) {
   if (!has_entry) {
     CRADLE_STORE_ASSIGN_OR_RETURN(
         AuditEntry e,
-        AppendAudit(txn, "cradle", "rows.seal", rows.front().first + "/" + rows.front().second,
+        AppendAudit(txn, "cradle", "rows.seal", rows.front().table + "/" + rows.front().key,
                     "{\"rows\":" + std::to_string(rows.size()) + "}"));
     seq = e.seq;
   }
-  for (const auto& [table, key] : rows) {
-    CRADLE_STORE_ASSIGN_OR_RETURN(std::optional<std::string> hash, StoredRowHash(txn, table, key));
-    CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, seq, table, key, hash));
+  for (const Dirty& d : rows) {
+    CRADLE_STORE_ASSIGN_OR_RETURN(std::optional<std::string> hash,
+                                  StoredRowHash(txn, d.table, d.key));
+    CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, seq, d.table, d.key, hash, d.prior));
   }
   CRADLE_STORE_ASSIGN_OR_RETURN(std::string digest, RowsDigest(txn, seq));
   CRADLE_STORE_RETURN_IF_ERROR(SetAuditRowsDigest(txn, seq, digest));
@@ -424,7 +521,8 @@ Status SealAllRows(Txn& txn) {
         CRADLE_STORE_ASSIGN_OR_RETURN(bool has, rows.Step());
         if (!has) break;
         std::string hash = RowContentHash(t.name, t.columns, ReadValues(rows, 1, t.columns.size()));
-        CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, e.seq, t.name, rows.Text(0), hash));
+        CRADLE_STORE_RETURN_IF_ERROR(
+            InsertSeal(txn, e.seq, t.name, rows.Text(0), hash, std::nullopt));
       }
     }
     CRADLE_STORE_ASSIGN_OR_RETURN(std::string digest, RowsDigest(txn, e.seq));

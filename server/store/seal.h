@@ -3,10 +3,13 @@
 //
 // Contract. Every row of a sealed table (SealedTables(): the evidence tables and the parties and
 // credentials they refer to) has, in row_seal_log, a seal written by the write that last changed
-// it: (audit_seq, table, key, content_sha256), content_sha256 NULL when the write deleted the
-// row. The audit entry audit_seq carries rows_sha256, a digest of all its seals (RowsDigest),
+// it: (audit_seq, table, key, content_sha256, prior_sha256), content_sha256 NULL when the write
+// deleted the row, prior_sha256 the row's content just before the write (NULL: it did not
+// exist). The audit entry audit_seq carries rows_sha256, a digest of all its seals (RowsDigest),
 // inside its chain hash, so a seal cannot be altered, added or dropped without breaking the
-// chain. VerifyRows recomputes each live row's content hash and compares it with its latest seal.
+// chain. VerifyRows checks each row's seals as a chain (each prior_sha256 equals the previous
+// seal's content, so a write that re-seals a row altered behind cradle's back does not hide the
+// alteration) and recomputes each live row's content hash against its latest seal.
 //
 // Sealing is automatic and lives in one place: each writer connection gets TEMP triggers
 // (InstallSealTriggers) on every sealed table that note the key of every inserted, updated or
@@ -76,20 +79,24 @@ Result<std::optional<std::string>> StoredRowHash(Txn& txn, std::string_view tabl
                                                  std::string_view key);
 
 // Digest of the seals of audit entry `audit_seq`: hex SHA-256 over netstrings of
-// (table, key, content_sha256 or "deleted") for each seal, ordered by (table, key) bytewise;
-// "" when the entry sealed no row.
+// (table, key, content_sha256 or "deleted", prior_sha256 or "none") for each seal, ordered by
+// (table, key) bytewise; "" when the entry sealed no row.
 Result<std::string> RowsDigest(Txn& txn, int64_t audit_seq);
 
-// Compares every live row of every sealed table with its latest seal, and every sealed row with
-// the live table. Adds up to `max_problems` problems to `out` (altered, unsealed, missing) and
-// counts the rows checked.
+// Checks every row's seal history, every live row of every sealed table against its latest
+// seal, and every sealed row against the live table. Adds up to `max_problems` problems to `out`
+// (altered, unsealed, missing; one per row) and counts the live rows checked. A history break
+// is reported as "altered" with the audit_seq of the seal that was overwritten (or "unsealed"
+// when the row had no seal when an audited write changed it).
 Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out);
 
 namespace internal {
 
 // True when the schema has the row-seal tables (databases opened with test migrations may not).
 Result<bool> SealingAvailable(sqlite3* db);
-// Creates this connection's TEMP dirty-row table and triggers. Call once per writer connection.
+// Creates this connection's TEMP dirty-row table and triggers, and the cradle_row_hash(table,
+// columns...) SQL function they use to record a changed row's prior content. Call once per
+// writer connection.
 Status InstallSealTriggers(sqlite3* db);
 // Seals the rows this Write changed (see above) and clears the dirty set. No-op when none.
 Status SealPendingRows(Txn& txn);

@@ -185,6 +185,33 @@ BOOST_AUTO_TEST_CASE(writes_seal_their_rows_and_tampering_is_named) {
   BOOST_TEST(v.row_problems[0].audit_seq.value_or(0) == 2);
 }
 
+// A later legitimate write over a row altered behind the store's back re-seals it, but its
+// seal records the content it found, which is not the content last sealed: still reported.
+BOOST_AUTO_TEST_CASE(a_write_over_a_tampered_row_does_not_launder_it) {
+  TempDir dir;
+  auto db = OpenOrDie({.path = dir.File("cradle.db")});
+  WriteSql(*db, InsertOrg(kUscc, "Alpha"));
+  WriteSql(*db, InsertOrg(kUscc2, "Beta"));
+  RawDb raw(dir.File("cradle.db"));
+  raw.Exec("UPDATE orgs SET name = 'Forged' WHERE uscc = '" + std::string(kUscc) + "'");
+  raw.Exec(InsertOrg("91440300MA5FUKXX1X", "Ghost"));
+  WriteSql(*db, "UPDATE orgs SET contact = 'new phone'");  // re-seals all three rows
+  WriteSql(*db, "DELETE FROM orgs WHERE uscc = '" + std::string(kUscc) + "'");
+  AuditVerification v = Verify(*db);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(!v.first_bad_seq.has_value());
+  BOOST_REQUIRE(v.row_problem_count == 2);
+  std::set<std::string> seen;
+  for (const RowProblem& p : v.row_problems) {
+    seen.insert(p.key + " " + p.problem);
+    if (p.problem == "altered") {
+      BOOST_TEST(p.audit_seq.value_or(0) == 1);  // the seal that was overwritten
+    }
+  }
+  BOOST_TEST(seen.count("[\"" + std::string(kUscc) + "\"] altered") == 1);
+  BOOST_TEST(seen.count("[\"91440300MA5FUKXX1X\"] unsealed") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_write_without_an_audit_entry_gets_one_and_deletes_are_sealed) {
   TempDir dir;
   auto db = OpenOrDie({.path = dir.File("cradle.db")});
@@ -231,7 +258,7 @@ BOOST_AUTO_TEST_CASE(forged_seals_break_the_chain_at_their_entry) {
   raw2.Exec("INSERT INTO orgs (uscc, name, created_at) VALUES ('" + std::string(kUscc2) +
             "', 'Ghost', 1)");
   raw2.Exec("INSERT INTO row_seal_log VALUES (7, 'orgs', '[\"" + std::string(kUscc2) + "\"]', '" +
-            std::string(64, 'b') + "')");
+            std::string(64, 'b') + "', NULL)");
   v = Verify(*db2);
   BOOST_TEST(!v.ok);
   BOOST_TEST(v.first_bad_seq.value_or(0) == 7);
