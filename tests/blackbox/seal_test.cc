@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(records_edited_deleted_or_inserted_behind_the_server_are_na
   for (const std::string& edit : {
            "UPDATE manifests SET mass_g = 1 WHERE id = '" + ms[1].id + "'",
            "UPDATE manifest_events SET mass_g = 1 WHERE seq = " + event,
-           "UPDATE cases SET party = '" + w.collector2 + "' WHERE id = " + case_id,
+           "UPDATE cases SET party = '" + w.regulator + "' WHERE id = " + case_id,
            "UPDATE transfers SET vehicle = '浙A00000' WHERE id = '" + transfer + "'",
            "DELETE FROM transfer_log WHERE seq = " + log_seq,
            "INSERT INTO scan_findings (kind, manifest_id, actor, event_id, at) VALUES "
