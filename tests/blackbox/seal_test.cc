@@ -2,7 +2,8 @@
 // through the API verify; then, with the server stopped, a manifest, a scan event, a case and a
 // transfer are edited directly in the SQLite file, a transfer_log row is deleted and a
 // scan_findings row inserted; after a restart GET /api/v1/audit/verify names each by table and
-// key (and, for the sealed ones, the audit entry that sealed them), with the chain itself intact.
+// key (and, for the sealed ones, the audit entry that sealed them), with the chain itself intact;
+// a later legitimate write over the altered case does not hide the alteration.
 #define BOOST_TEST_MODULE blackbox_seal_test
 #include <sqlite3.h>
 
@@ -126,8 +127,22 @@ BOOST_AUTO_TEST_CASE(records_edited_deleted_or_inserted_behind_the_server_are_na
       BOOST_TEST(!it->second.contains("audit_seq"));
     }
   }
-  // Verify is for regulators and admins only.
   auto c = w.server.Client();
+  // A legitimate write over the tampered case (the regulator dispatches it) re-seals the row,
+  // but the alteration stays reported, against the seal it broke.
+  const std::string case_row = "cases [" + case_id + "]";
+  const int64_t broken_seal = problems.at(case_row).at("audit_seq").as_int64();
+  CallJson(c, "POST", "/api/v1/cases/" + case_id + "/actions", w.reg_tok,
+           json::object{{"action", "dispatch"}, {"note", "seen"}}, 200);
+  v = Verify(w);
+  BOOST_TEST_MESSAGE(json::serialize(v));
+  BOOST_TEST(v.at("length").as_int64() > length);
+  BOOST_TEST(v.at("row_problem_count").as_int64() == static_cast<int64_t>(want.size()));
+  problems = Problems(v);
+  BOOST_REQUIRE(problems.count(case_row) == 1);
+  BOOST_TEST(std::string(problems.at(case_row).at("problem").as_string()) == "altered");
+  BOOST_TEST(problems.at(case_row).at("audit_seq").as_int64() == broken_seal);
+  // Verify is for regulators and admins only.
   CallJson(c, "GET", "/api/v1/audit/verify", w.p_tok, nullptr, 403);
   BOOST_TEST(w.server.Stop() == 0);
 }
