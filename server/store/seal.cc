@@ -403,16 +403,40 @@ Result<bool> SealingAvailable(sqlite3* db) {
   return available;
 }
 
-Status InstallSealTriggers(sqlite3* db) {
+namespace {
+
+std::string_view ArgText(sqlite3_value* v) {
+  const unsigned char* p = sqlite3_value_text(v);
+  if (p == nullptr) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_value_bytes(v))};
+}
+
+// cradle_seal_note(table, key, prior): records a changed row; the first note of a row in a
+// Write wins, so its prior is the content the row had before the Write.
+void NoteFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* notes = static_cast<SealNotes*>(sqlite3_user_data(ctx));
+  if (argc != 3) return;
+  std::optional<std::string> prior;
+  if (sqlite3_value_type(argv[2]) != SQLITE_NULL) prior = std::string(ArgText(argv[2]));
+  notes->rows.try_emplace({std::string(ArgText(argv[0])), std::string(ArgText(argv[1]))},
+                          std::move(prior));
+  sqlite3_result_null(ctx);
+}
+
+// cradle_seal_audit(seq): the last audit entry appended in this Write.
+void AuditNoteFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* notes = static_cast<SealNotes*>(sqlite3_user_data(ctx));
+  if (argc == 1) notes->last_audit = sqlite3_value_int64(argv[0]);
+  sqlite3_result_null(ctx);
+}
+
+}  // namespace
+
+Status InstallSealTriggers(sqlite3* db, SealNotes* notes) {
   std::string sql =
-      "CREATE TEMP TABLE IF NOT EXISTS cradle_seal_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, "
-      "prior TEXT, PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
-      "CREATE TEMP TABLE IF NOT EXISTS cradle_seal_state (k TEXT PRIMARY KEY, v INTEGER);"
       "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_audit AFTER INSERT ON main.audit_log BEGIN "
-      "INSERT OR REPLACE INTO cradle_seal_state (k, v) VALUES ('last_audit', NEW.seq); END;";
+      "SELECT cradle_seal_audit(NEW.seq); END;";
   for (const auto& [name, t] : Sql()) {
-    // OR IGNORE keeps the first note of a row in this Write: its prior is the content the row
-    // had before the Write (NULL when the Write created it).
     auto note = [&](const char* row, bool with_prior) {
       // json_array(NEW."id"): the same text as key_expr gives for the stored row.
       std::string key = "json_array(";
@@ -424,12 +448,12 @@ Status InstallSealTriggers(sqlite3* db) {
       std::string prior = "NULL";
       if (with_prior) {
         prior = "cradle_row_hash('" + std::string(name) + "'";
-        for (std::string_view c : t.table->columns)
+        for (std::string_view c : t.table->columns) {
           prior += ", " + std::string(row) + "." + Quote(c);
+        }
         prior += ")";
       }
-      return "INSERT OR IGNORE INTO cradle_seal_dirty (tbl, key, prior) VALUES ('" +
-             std::string(name) + "', " + key + ", " + prior + ");";
+      return "SELECT cradle_seal_note('" + std::string(name) + "', " + key + ", " + prior + ");";
     };
     std::string prefix = "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_" + std::string(name);
     std::string on = " ON main." + Quote(name) + " BEGIN ";
@@ -440,54 +464,41 @@ Status InstallSealTriggers(sqlite3* db) {
   int rc = sqlite3_create_function_v2(db, "cradle_row_hash", -1,
                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                       nullptr, RowHashFunction, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, "cradle_row_hash");
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function_v2(db, "cradle_seal_note", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                    notes, NoteFunction, nullptr, nullptr, nullptr);
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function_v2(db, "cradle_seal_audit", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                    notes, AuditNoteFunction, nullptr, nullptr, nullptr);
+  }
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "row seal functions");
   return ExecRaw(db, sql);
 }
 
-Status SealPendingRows(Txn& txn) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt dirty,
-      txn.Prepare("SELECT tbl, key, prior FROM temp.cradle_seal_dirty ORDER BY tbl, key"));
-  struct Dirty {
-    std::string table, key;
-    std::optional<std::string> prior;
-  };
-  std::vector<Dirty> rows;
-  while (true) {
-    CRADLE_STORE_ASSIGN_OR_RETURN(bool row, dirty.Step());
-    if (!row) break;
-    rows.push_back({dirty.Text(0), dirty.Text(1), dirty.OptText(2)});
+Status SealPendingRows(Txn& txn, SealNotes& notes) {
+  if (notes.rows.empty()) {
+    notes.Clear();
+    return Status::Ok();
   }
-  dirty.Reset();
-  if (rows.empty()) return Status::Ok();
-
   // The seals belong to the last audit entry this Write appended; a Write that changed rows
   // without one gets an entry of its own.
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt state, txn.Prepare("SELECT v FROM temp.cradle_seal_state WHERE k = 'last_audit'"));
-  CRADLE_STORE_ASSIGN_OR_RETURN(bool has_entry, state.Step());
-  int64_t seq = has_entry ? state.Int(0) : 0;
-  state.Reset();
-  if (!has_entry) {
+  int64_t seq = notes.last_audit.value_or(0);
+  if (!notes.last_audit) {
+    const auto& first = notes.rows.begin()->first;
     CRADLE_STORE_ASSIGN_OR_RETURN(
-        AuditEntry e,
-        AppendAudit(txn, "cradle", "rows.seal", rows.front().table + "/" + rows.front().key,
-                    "{\"rows\":" + std::to_string(rows.size()) + "}"));
+        AuditEntry e, AppendAudit(txn, "cradle", "rows.seal", first.first + "/" + first.second,
+                                  "{\"rows\":" + std::to_string(notes.rows.size()) + "}"));
     seq = e.seq;
   }
-  for (const Dirty& d : rows) {
+  for (const auto& [row, prior] : notes.rows) {
     CRADLE_STORE_ASSIGN_OR_RETURN(std::optional<std::string> hash,
-                                  StoredRowHash(txn, d.table, d.key));
-    CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, seq, d.table, d.key, hash, d.prior));
+                                  StoredRowHash(txn, row.first, row.second));
+    CRADLE_STORE_RETURN_IF_ERROR(InsertSeal(txn, seq, row.first, row.second, hash, prior));
   }
+  notes.Clear();
   CRADLE_STORE_ASSIGN_OR_RETURN(std::string digest, RowsDigest(txn, seq));
-  CRADLE_STORE_RETURN_IF_ERROR(SetAuditRowsDigest(txn, seq, digest));
-  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt clear_dirty,
-                                txn.Prepare("DELETE FROM temp.cradle_seal_dirty"));
-  CRADLE_STORE_RETURN_IF_ERROR(clear_dirty.Run());
-  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt clear_state,
-                                txn.Prepare("DELETE FROM temp.cradle_seal_state"));
-  return clear_state.Run();
+  return SetAuditRowsDigest(txn, seq, digest);
 }
 
 namespace {

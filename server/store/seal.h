@@ -12,12 +12,12 @@
 // alteration) and recomputes each live row's content hash against its latest seal.
 //
 // Sealing is automatic and lives in one place: each writer connection gets TEMP triggers
-// (InstallSealTriggers) on every sealed table that note the key of every inserted, updated or
-// deleted row; Database calls SealPendingRows at the end of each Write, inside that Write's
-// SAVEPOINT, so the seals commit or roll back with the change. The seals go to the last audit
-// entry the Write appended, or to a new 'rows.seal' entry when it appended none. A new write
-// path therefore needs nothing; a new table or column needs one line in SealedTables() (a unit
-// test compares that list with the schema).
+// (InstallSealTriggers) on every sealed table that note, in memory, the key and prior content
+// of every inserted, updated or deleted row; Database calls SealPendingRows at the end of each
+// Write, inside that Write's SAVEPOINT, so the seals commit or roll back with the change. The seals
+// go to the last audit entry the Write appended, or to a new 'rows.seal' entry when it appended
+// none. A new write path therefore needs nothing; a new table or column needs one line in
+// SealedTables() (a unit test compares that list with the schema).
 //
 // Canonical row encoding (CanonicalRow), version 1: netstrings ("<decimal length>:<bytes>,") of
 //   "cradle-row-v1", table, then per column in the listed order: column name, value
@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,12 +95,24 @@ namespace internal {
 
 // True when the schema has the row-seal tables (databases opened with test migrations may not).
 Result<bool> SealingAvailable(sqlite3* db);
-// Creates this connection's TEMP dirty-row table and triggers, and the cradle_row_hash(table,
-// columns...) SQL function they use to record a changed row's prior content. Call once per
-// writer connection.
-Status InstallSealTriggers(sqlite3* db);
-// Seals the rows this Write changed (see above) and clears the dirty set. No-op when none.
-Status SealPendingRows(Txn& txn);
+// What the writer connection's triggers noted in the current Write: each changed row of a
+// sealed table (table, key) -> its content before the Write (nullopt: the Write created it), and
+// the last audit entry appended. Owned by the Database; used by the writer thread only.
+struct SealNotes {
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>> rows;
+  std::optional<int64_t> last_audit;
+  void Clear() {
+    rows.clear();
+    last_audit.reset();
+  }
+};
+// Creates this connection's TEMP triggers and the SQL functions they call (cradle_row_hash,
+// cradle_seal_note, cradle_seal_audit, which fill `notes`). Call once per writer connection;
+// `notes` must outlive the connection.
+Status InstallSealTriggers(sqlite3* db, SealNotes* notes);
+// Seals the rows noted in this Write (see above) and clears `notes`. Call Clear() before each
+// Write, so a failed Write's notes are dropped.
+Status SealPendingRows(Txn& txn, SealNotes& notes);
 // Seals, in one transaction and one 'rows.seal_upgrade' audit entry, every row that existed when
 // migration 005 was applied; runs once (row_seal_upgrade), and never once any seal exists.
 Status SealRowsAtUpgrade(sqlite3* db, const Clock& clock);
