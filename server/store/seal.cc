@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <map>
-#include <set>
 
 #include "server/store/audit.h"
 #include "server/store/sqlite_util.h"
@@ -316,73 +315,70 @@ Result<std::string> RowsDigest(Txn& txn, int64_t audit_seq) {
 }
 
 Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out) {
+  // Per table, one merge of two streams sorted by key (bytewise): the seal history, and the live
+  // rows. No index on row_seal_log by row is kept: it would cost the write path one random
+  // B-tree page per sealed row, while verify can afford the sorts.
   for (const SealedTable& t : SealedTables()) {
     CRADLE_STORE_ASSIGN_OR_RETURN(const TableSql* sql, Find(t.name));
-    // Each row's seals in order: a write's prior content must be the previous seal's content.
-    std::set<std::string> reported;  // keys already reported for this table: one problem a row
     CRADLE_STORE_ASSIGN_OR_RETURN(
         Stmt history, txn.Prepare("SELECT key, audit_seq, content_sha256, prior_sha256 "
                                   "FROM row_seal_log WHERE tbl = ? ORDER BY key, audit_seq"));
     history.Bind(1, t.name);
-    std::string last_key;
-    std::optional<std::string> last_content;
-    int64_t last_seq = 0;
-    while (true) {
-      CRADLE_STORE_ASSIGN_OR_RETURN(bool row, history.Step());
-      if (!row) break;
-      std::string key = history.Text(0);
-      if (key != last_key) {
-        last_key = key;
-        last_content.reset();
-        last_seq = 0;
+    CRADLE_STORE_ASSIGN_OR_RETURN(Stmt live, txn.Prepare(sql->all_rows + " ORDER BY 1"));
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool h_row, history.Step());
+    // One key's seals: its latest content and entry, and whether its history already broke
+    // (each write's prior content must be the previous seal's content). One problem per row.
+    struct Group {
+      std::string key;
+      std::optional<std::string> content;
+      int64_t seq = 0;
+      bool reported = false;
+    };
+    auto next_group = [&](Group& g) -> Result<bool> {
+      if (!h_row) return false;
+      g = Group{history.Text(0), std::nullopt, 0, false};
+      while (h_row && history.Text(0) == g.key) {
+        std::optional<std::string> prior = history.OptText(3);
+        if (prior != g.content && !g.reported) {
+          g.reported = true;
+          AddProblem(out, max_problems, t.name, g.key, g.content ? "altered" : "unsealed",
+                     g.content ? std::optional<int64_t>(g.seq) : std::nullopt);
+        }
+        g.content = history.OptText(2);
+        g.seq = history.Int(1);
+        Result<bool> step = history.Step();
+        if (!step.ok()) return step.status();
+        h_row = *step;
       }
-      std::optional<std::string> prior = history.OptText(3);
-      if (prior != last_content && !reported.count(key)) {
-        reported.insert(key);
-        AddProblem(out, max_problems, t.name, key, last_content ? "altered" : "unsealed",
-                   last_content ? std::optional<int64_t>(last_seq) : std::nullopt);
-      }
-      last_content = history.OptText(2);
-      last_seq = history.Int(1);
-    }
-    // Every live row against its latest seal.
-    CRADLE_STORE_ASSIGN_OR_RETURN(Stmt rows, txn.Prepare(sql->all_rows));
-    CRADLE_STORE_ASSIGN_OR_RETURN(
-        Stmt latest, txn.Prepare("SELECT audit_seq, content_sha256 FROM row_seal_log "
-                                 "WHERE tbl = ? AND key = ? ORDER BY audit_seq DESC LIMIT 1"));
-    while (true) {
-      CRADLE_STORE_ASSIGN_OR_RETURN(bool row, rows.Step());
-      if (!row) break;
-      ++out.rows_checked;
-      std::string key = rows.Text(0);
-      if (reported.count(key)) continue;
-      std::string hash = RowContentHash(t.name, t.columns, ReadValues(rows, 1, t.columns.size()));
-      latest.Reset();
-      latest.Bind(1, t.name).Bind(2, key);
-      CRADLE_STORE_ASSIGN_OR_RETURN(bool sealed, latest.Step());
-      if (!sealed || latest.IsNull(1)) {
+      return true;
+    };
+    Group g;
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool g_has, next_group(g));
+    CRADLE_STORE_ASSIGN_OR_RETURN(bool l_has, live.Step());
+    while (l_has || g_has) {
+      std::string key = l_has ? live.Text(0) : std::string();
+      int cmp = !l_has ? 1 : !g_has ? -1 : key.compare(g.key);
+      if (cmp <= 0) ++out.rows_checked;
+      if (cmp < 0) {  // a live row no write sealed
         AddProblem(out, max_problems, t.name, std::move(key), "unsealed", std::nullopt);
-      } else if (latest.Text(1) != hash) {
-        AddProblem(out, max_problems, t.name, std::move(key), "altered", latest.Int(0));
+      } else if (cmp > 0) {  // sealed, not deleted by a sealed write, and gone
+        if (g.content && !g.reported) {
+          AddProblem(out, max_problems, t.name, g.key, "missing", g.seq);
+        }
+      } else if (!g.reported) {
+        std::string hash = RowContentHash(t.name, t.columns, ReadValues(live, 1, t.columns.size()));
+        if (!g.content) {
+          AddProblem(out, max_problems, t.name, std::move(key), "unsealed", std::nullopt);
+        } else if (*g.content != hash) {
+          AddProblem(out, max_problems, t.name, std::move(key), "altered", g.seq);
+        }
       }
-    }
-    // Every sealed (not deleted) row must still exist. SQLite takes the bare columns of a
-    // max() aggregate from the row holding the maximum: the latest seal of each key.
-    CRADLE_STORE_ASSIGN_OR_RETURN(
-        Stmt seals, txn.Prepare("SELECT key, content_sha256, max(audit_seq) FROM row_seal_log "
-                                "WHERE tbl = ? GROUP BY key"));
-    seals.Bind(1, t.name);
-    CRADLE_STORE_ASSIGN_OR_RETURN(Stmt exists, txn.Prepare(sql->exists));
-    while (true) {
-      CRADLE_STORE_ASSIGN_OR_RETURN(bool row, seals.Step());
-      if (!row) break;
-      if (seals.IsNull(1)) continue;  // deleted by an audited write
-      std::string key = seals.Text(0);
-      if (reported.count(key)) continue;
-      exists.Reset();
-      exists.Bind(1, key);
-      CRADLE_STORE_ASSIGN_OR_RETURN(bool found, exists.Step());
-      if (!found) AddProblem(out, max_problems, t.name, std::move(key), "missing", seals.Int(2));
+      if (cmp <= 0) {
+        CRADLE_STORE_ASSIGN_OR_RETURN(l_has, live.Step());
+      }
+      if (cmp >= 0) {
+        CRADLE_STORE_ASSIGN_OR_RETURN(g_has, next_group(g));
+      }
     }
   }
   return Status::Ok();
