@@ -1,6 +1,8 @@
-#include "server/store/seal.h"
-
+// The pre-update hook API is declared only with this (Debian's libsqlite3 is built with it).
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
+
+#include "server/store/seal.h"
 
 #include <cstdio>
 #include <map>
@@ -428,11 +430,129 @@ void AuditNoteFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 
 }  // namespace
 
+namespace {
+
+SqlValue FromValue(sqlite3_value* v) {
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+      return SqlValue::Int(sqlite3_value_int64(v));
+    case SQLITE_FLOAT:
+      return SqlValue::Real(sqlite3_value_double(v));
+    case SQLITE_TEXT:
+      return SqlValue::Text(std::string(ArgText(v)));
+    case SQLITE_BLOB: {
+      const void* p = sqlite3_value_blob(v);
+      size_t n = static_cast<size_t>(sqlite3_value_bytes(v));
+      return SqlValue::Blob(n == 0 ? std::string() : std::string(static_cast<const char*>(p), n));
+    }
+    default:
+      return SqlValue::Null();
+  }
+}
+
+using ReadColumn = int (*)(sqlite3*, int, sqlite3_value**);
+
+// Notes one row image (old or new) of a rowid table from the pre-update hook.
+void HookNote(SealNotes& notes, sqlite3* db, const SealedTable& t, ReadColumn read,
+              bool with_prior) {
+  std::vector<SqlValue> values(t.columns.size());
+  SqlValue key;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    bool is_key = t.columns[i] == t.key.front();
+    if (!with_prior && !is_key) continue;  // a new image needs only its key
+    sqlite3_value* v = nullptr;
+    if (read(db, static_cast<int>(i), &v) == SQLITE_OK && v != nullptr) values[i] = FromValue(v);
+    if (is_key) key = values[i];
+  }
+  std::optional<std::string> prior;
+  if (with_prior) prior = RowContentHash(t.name, t.columns, values);
+  notes.rows.try_emplace({std::string(t.name), JsonKey(key)}, std::move(prior));
+}
+
+// The writer's pre-update hook, for the sealed rowid tables (triggers serve the WITHOUT ROWID
+// ones) and audit_log. Unlike triggers, it gives INSERT/UPDATE statements no statement journal.
+void PreUpdate(void* arg, sqlite3* db, int op, const char* schema, const char* table,
+               sqlite3_int64 /*old_rowid*/, sqlite3_int64 new_rowid) {
+  auto* notes = static_cast<SealNotes*>(arg);
+  if (schema == nullptr || table == nullptr || std::string_view(schema) != "main") return;
+  std::string_view name(table);
+  if (name == "audit_log") {
+    if (op == SQLITE_INSERT) notes->last_audit = new_rowid;
+    return;
+  }
+  if (notes->trigger_tables.count(std::string(name))) return;
+  auto it = Sql().find(name);
+  if (it == Sql().end()) return;
+  const SealedTable& t = *it->second.table;
+  if (op == SQLITE_UPDATE || op == SQLITE_DELETE) {
+    HookNote(*notes, db, t, sqlite3_preupdate_old, true);
+  }
+  if (op == SQLITE_UPDATE || op == SQLITE_INSERT) {
+    HookNote(*notes, db, t, sqlite3_preupdate_new, false);
+  }
+}
+
+}  // namespace
+
+std::string JsonKey(const SqlValue& v) {
+  if (v.type == SqlValue::Type::kInt) return "[" + std::to_string(v.i) + "]";
+  std::string out = "[\"";
+  for (unsigned char c : v.bytes) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"]";
+}
+
 Status InstallSealTriggers(sqlite3* db, SealNotes* notes) {
-  std::string sql =
-      "CREATE TEMP TRIGGER IF NOT EXISTS cradle_seal_audit AFTER INSERT ON main.audit_log BEGIN "
-      "SELECT cradle_seal_audit(NEW.seq); END;";
+  std::string sql = "";
+  // WITHOUT ROWID tables get triggers (the hook's images of them are not usable here); every
+  // other sealed table is served by the pre-update hook.
+  notes->trigger_tables.clear();
+  {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(
+        db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'",
+        -1, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "row seal tables");
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      notes->trigger_tables.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db, rc, "row seal tables");
+  }
+  sqlite3_preupdate_hook(db, PreUpdate, notes);
   for (const auto& [name, t] : Sql()) {
+    if (!notes->trigger_tables.count(std::string(name))) continue;
     auto note = [&](const char* row, bool with_prior) {
       // json_array(NEW."id"): the same text as key_expr gives for the stored row.
       std::string key = "json_array(";

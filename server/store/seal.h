@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,6 +94,9 @@ Status VerifyRows(Txn& txn, size_t max_problems, AuditVerification& out);
 
 namespace internal {
 
+// SQLite's json_array(v) text for one INTEGER or TEXT key value (the row keys of seal.h).
+std::string JsonKey(const SqlValue& v);
+
 // True when the schema has the row-seal tables (databases opened with test migrations may not).
 Result<bool> SealingAvailable(sqlite3* db);
 // What the writer connection's triggers noted in the current Write: each changed row of a
@@ -101,6 +105,7 @@ Result<bool> SealingAvailable(sqlite3* db);
 struct SealNotes {
   std::map<std::pair<std::string, std::string>, std::optional<std::string>> rows;
   std::optional<int64_t> last_audit;
+  std::set<std::string> trigger_tables;  // sealed WITHOUT ROWID tables: noted by triggers
   void Clear() {
     rows.clear();
     last_audit.reset();

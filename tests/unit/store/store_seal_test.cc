@@ -104,6 +104,22 @@ BOOST_AUTO_TEST_CASE(every_column_of_every_sealed_table_changes_the_hash) {
              RowContentHash("t", two, {SqlValue::Real(0.1 + 1e-17), SqlValue::Null()}));
 }
 
+// The pre-update hook spells keys in C++; they must equal SQLite's json_array text, which
+// verify and the WITHOUT ROWID triggers use.
+BOOST_AUTO_TEST_CASE(hook_keys_are_spelt_as_sqlite_spells_them) {
+  TempDir dir;
+  auto db = OpenOrDie({.path = dir.File("cradle.db")});
+  RawDb raw(dir.File("cradle.db"));
+  BOOST_TEST(internal::JsonKey(SqlValue::Int(-17)) == raw.Scalar("SELECT json_array(-17)"));
+  BOOST_TEST(internal::JsonKey(SqlValue::Int(9007199254740993)) ==
+             raw.Scalar("SELECT json_array(9007199254740993)"));
+  const std::string tricky = "a\"b\\c/\b\f\n\r\t\x01\x1f\x7f\xc3\xa9 'q'";
+  const std::string sql =
+      "SELECT json_array('a\"b\\c/' || char(8, 12, 10, 13, 9, 1, 31, 127) || '\xc3\xa9 ''q''')";
+  BOOST_TEST(internal::JsonKey(SqlValue::Text(tricky)) == raw.Scalar(sql));
+  BOOST_TEST(internal::JsonKey(SqlValue::Text("MF-1")) == "[\"MF-1\"]");
+}
+
 // A column added to a sealed table without adding it to SealedTables() would go unsealed.
 BOOST_AUTO_TEST_CASE(the_sealed_columns_are_exactly_the_schema_columns) {
   TempDir dir;
