@@ -11,12 +11,13 @@
 // seal's content, so a write that re-seals a row altered behind cradle's back does not hide the
 // alteration) and recomputes each live row's content hash against its latest seal.
 //
-// Sealing is automatic and lives in one place: each writer connection gets TEMP triggers
-// (InstallSealTriggers) on every sealed table that note, in memory, the key and prior content
-// of every inserted, updated or deleted row; Database calls SealPendingRows at the end of each
-// Write, inside that Write's SAVEPOINT, so the seals commit or roll back with the change. The seals
-// go to the last audit entry the Write appended, or to a new 'rows.seal' entry when it appended
-// none. A new write path therefore needs nothing; a new table or column needs one line in
+// Sealing is automatic and lives in one place: each writer connection gets a pre-update hook
+// (and, for the WITHOUT ROWID sealed tables, whose hook images this relies on less, TEMP
+// triggers; InstallSealTriggers) that notes, in memory, the key and prior content of every
+// inserted, updated or deleted row of a sealed table; Database calls SealPendingRows at the end of
+// each Write, inside that Write's SAVEPOINT, so the seals commit or roll back with the change. The
+// seals go to the last audit entry the Write appended, or to a new 'rows.seal' entry when it
+// appended none. A new write path therefore needs nothing; a new table or column needs one line in
 // SealedTables() (a unit test compares that list with the schema).
 //
 // Canonical row encoding (CanonicalRow), version 1: netstrings ("<decimal length>:<bytes>,") of
@@ -99,7 +100,7 @@ std::string JsonKey(const SqlValue& v);
 
 // True when the schema has the row-seal tables (databases opened with test migrations may not).
 Result<bool> SealingAvailable(sqlite3* db);
-// What the writer connection's triggers noted in the current Write: each changed row of a
+// What the writer connection's hook and triggers noted in the current Write: each changed row of a
 // sealed table (table, key) -> its content before the Write (nullopt: the Write created it), and
 // the last audit entry appended. Owned by the Database; used by the writer thread only.
 struct SealNotes {
@@ -111,9 +112,11 @@ struct SealNotes {
     last_audit.reset();
   }
 };
-// Creates this connection's TEMP triggers and the SQL functions they call (cradle_row_hash,
-// cradle_seal_note, cradle_seal_audit, which fill `notes`). Call once per writer connection;
-// `notes` must outlive the connection.
+// Installs this connection's pre-update hook, the TEMP triggers of the WITHOUT ROWID sealed
+// tables and the SQL functions they call (cradle_row_hash, cradle_seal_note), all filling
+// `notes`. A hook rather than triggers where possible: a trigger gives every INSERT/UPDATE a
+// statement journal, which SQLite truncates by walking the group's savepoint journal. Call once per
+// writer connection; `notes` must outlive the connection.
 Status InstallSealTriggers(sqlite3* db, SealNotes* notes);
 // Seals the rows noted in this Write (see above) and clears `notes`. Call Clear() before each
 // Write, so a failed Write's notes are dropped.
