@@ -57,6 +57,19 @@ void OperationsRoutes(http::Router& r, Deps& d) {
       Json(200, [](const auto& v) {
         object o{{"ok", v.ok}, {"length", v.length}, {"head", v.head}};
         if (v.first_bad_seq) o["first_bad_seq"] = *v.first_bad_seq;
+        o["rows_checked"] = v.rows_checked;
+        o["row_problem_count"] = v.row_problem_count;
+        boost::json::array rows;
+        for (const store::RowProblem& p : v.row_problems) {
+          boost::system::error_code ec;
+          boost::json::value key = boost::json::parse(p.key, ec);
+          object row{{"table", p.table},
+                     {"key", ec ? boost::json::value(p.key) : key},
+                     {"problem", p.problem}};
+          if (p.audit_seq) row["audit_seq"] = *p.audit_seq;
+          rows.push_back(std::move(row));
+        }
+        o["row_problems"] = std::move(rows);
         return o;
       }));
   // Public, so rate limited per client (like the JWKS).

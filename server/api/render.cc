@@ -98,10 +98,17 @@ boost::json::object RenderEvent(const store::ManifestEvent& e, int tz) {
 }
 
 boost::json::object RenderAudit(const store::AuditEntry& a) {
-  return {{"seq", a.seq},       {"at", a.at},
-          {"actor", a.actor},   {"action", a.action},
-          {"object", a.object}, {"change_sha256", a.change_sha256},
-          {"prev_hash", a.prev_hash}, {"hash", a.hash}};
+  boost::json::object o{{"seq", a.seq},
+                        {"at", a.at},
+                        {"actor", a.actor},
+                        {"action", a.action},
+                        {"object", a.object},
+                        {"change_sha256", a.change_sha256},
+                        {"prev_hash", a.prev_hash},
+                        {"hash", a.hash}};
+  // Present only when the entry sealed rows (it is then part of the hash, store/audit.h).
+  if (!a.rows_sha256.empty()) o["rows_sha256"] = a.rows_sha256;
+  return o;
 }
 
 boost::json::object RenderCase(const store::Case& c, int tz) {

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "server/store/paging.h"
+#include "server/store/seal.h"
 #include "server/store/sqlite_util.h"
 
 namespace cradle::store {
@@ -37,11 +38,17 @@ void AppendField(std::string& out, std::string_view field) {
   out += ',';
 }
 
-constexpr char kColumns[] = "seq, at, actor, action, object, change_sha256, prev_hash, hash";
+constexpr char kColumns[] =
+    "seq, at, actor, action, object, change_sha256, prev_hash, hash, rows_sha256";
+constexpr char kInsertColumns[] = "seq, at, actor, action, object, change_sha256, prev_hash, hash";
 
 AuditEntry ReadEntry(const Stmt& s) {
-  return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)};
+  return {s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+          s.Text(5), s.Text(6), s.Text(7), s.Text(8)};
 }
+
+// At most this many row problems are listed; all are counted.
+constexpr size_t kMaxRowProblems = 100;
 
 }  // namespace
 
@@ -68,6 +75,7 @@ std::string AuditHash(const AuditEntry& e) {
   AppendField(text, e.action);
   AppendField(text, e.object);
   AppendField(text, e.change_sha256);
+  if (!e.rows_sha256.empty()) AppendField(text, e.rows_sha256);
   return Sha256Hex(text);
 }
 
@@ -85,9 +93,9 @@ Result<AuditEntry> AppendAudit(Txn& txn, const std::string& actor, const std::st
   e.object = object;
   e.change_sha256 = Sha256Hex(change_json);
   e.hash = AuditHash(e);
-  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt insert,
-                                txn.Prepare(std::string("INSERT INTO audit_log (") + kColumns +
-                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt insert, txn.Prepare(std::string("INSERT INTO audit_log (") + kInsertColumns +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.Bind(1, e.seq)
       .Bind(2, e.at)
       .Bind(3, e.actor)
@@ -110,7 +118,13 @@ Result<AuditVerification> VerifyAudit(Txn& txn) {
     CRADLE_STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     AuditEntry e = ReadEntry(stmt);
-    if (e.seq != expected_seq || e.prev_hash != prev || AuditHash(e) != e.hash) {
+    bool bad = e.seq != expected_seq || e.prev_hash != prev || AuditHash(e) != e.hash;
+    if (!bad) {
+      // The seals stored under this entry must be exactly the ones its hash covers.
+      CRADLE_STORE_ASSIGN_OR_RETURN(std::string digest, RowsDigest(txn, e.seq));
+      bad = digest != e.rows_sha256;
+    }
+    if (bad) {
       v.ok = false;
       v.first_bad_seq = e.seq != expected_seq ? expected_seq : e.seq;
       return v;
@@ -120,7 +134,36 @@ Result<AuditVerification> VerifyAudit(Txn& txn) {
     prev = e.hash;
     ++expected_seq;
   }
+  // Seals filed under an entry that does not exist.
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt orphan, txn.Prepare("SELECT min(audit_seq) FROM row_seal_log WHERE audit_seq >= ?"));
+  orphan.Bind(1, expected_seq);
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool orphan_row, orphan.Step());
+  if (orphan_row && !orphan.IsNull(0)) {
+    v.ok = false;
+    v.first_bad_seq = orphan.Int(0);
+    return v;
+  }
+  CRADLE_STORE_RETURN_IF_ERROR(VerifyRows(txn, kMaxRowProblems, v));
+  if (v.row_problem_count > 0) v.ok = false;
   return v;
+}
+
+Status SetAuditRowsDigest(Txn& txn, int64_t seq, const std::string& rows_sha256) {
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt get, txn.Prepare(std::string("SELECT ") + kColumns +
+                            " FROM audit_log WHERE seq = ? AND seq = (SELECT max(seq) FROM "
+                            "audit_log)"));
+  get.Bind(1, seq);
+  CRADLE_STORE_ASSIGN_OR_RETURN(bool row, get.Step());
+  if (!row) return Status("INTERNAL", "row seals for an audit entry that is not the head");
+  AuditEntry e = ReadEntry(get);
+  e.rows_sha256 = rows_sha256;
+  e.hash = AuditHash(e);
+  CRADLE_STORE_ASSIGN_OR_RETURN(
+      Stmt set, txn.Prepare("UPDATE audit_log SET rows_sha256 = ?, hash = ? WHERE seq = ?"));
+  set.Bind(1, e.rows_sha256).Bind(2, e.hash).Bind(3, seq);
+  return set.Run();
 }
 
 Result<Page<AuditEntry, int64_t>> ListAudit(Txn& txn, int64_t after, int limit) {

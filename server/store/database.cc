@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "server/store/env.h"
+#include "server/store/seal.h"
 #include "server/store/sqlite_util.h"
 
 namespace cradle::store {
@@ -307,6 +308,8 @@ struct Database::Impl {
   Options options;
   const Clock* clock = nullptr;
   int schema_version = 0;
+  bool sealing = false;            // the schema has row seals: each Write seals the rows it changed
+  internal::SealNotes seal_notes;  // filled by the writer's triggers during one Write
 
   internal::StmtCache::Counters stmt_counters;
 
@@ -397,6 +400,10 @@ struct Database::Impl {
       writer = nullptr;
     }
     Result<sqlite3*> db = OpenConnection(options, /*writer=*/true);
+    if (db.ok() && sealing && !internal::InstallSealTriggers(*db, &seal_notes).ok()) {
+      sqlite3_close_v2(*db);  // a writer that would not seal its rows must not write
+      return;
+    }
     if (db.ok()) writer = *db;
   }
 
@@ -486,7 +493,11 @@ struct Database::Impl {
         break;
       }
       Txn txn(writer, *clock, /*writable=*/true, &writer_cache);
+      seal_notes.Clear();
       results[i] = CallFn(*group[i]->fn, txn);
+      if (results[i].ok() && sealing && sqlite3_get_autocommit(writer) == 0) {
+        results[i] = internal::SealPendingRows(txn, seal_notes);
+      }
       if (sqlite3_get_autocommit(writer) != 0) {  // SQLite rolled the whole transaction back
         lost = true;
         lost_why = StorageUnavailable("transaction rolled back by SQLite: " + results[i].message());
@@ -566,6 +577,11 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
       options.migrations ? *options.migrations : EmbeddedMigrations();
   CRADLE_STORE_RETURN_IF_ERROR(ApplyMigrations(impl->writer, migrations));
   impl->schema_version = static_cast<int>(migrations.size());
+  CRADLE_STORE_ASSIGN_OR_RETURN(impl->sealing, internal::SealingAvailable(impl->writer));
+  if (impl->sealing) {
+    CRADLE_STORE_RETURN_IF_ERROR(internal::SealRowsAtUpgrade(impl->writer, *impl->clock));
+    CRADLE_STORE_RETURN_IF_ERROR(internal::InstallSealTriggers(impl->writer, &impl->seal_notes));
+  }
 
   for (int i = 0; i < impl->options.readers; ++i) {
     CRADLE_STORE_ASSIGN_OR_RETURN(sqlite3 * reader,

@@ -127,7 +127,7 @@ struct IdempotencyRecord {
   std::string request_sha256;  // hex SHA-256 of the request
   std::string result;          // what the use case did, e.g. the ids it created (column
                                // `response_body`; column `status` is written 0, unused)
-  int64_t created_at = 0;  // set by the store
+  int64_t created_at = 0;      // set by the store
 };
 
 struct AuditEntry {
@@ -139,6 +139,15 @@ struct AuditEntry {
   std::string change_sha256;  // hex SHA-256 of the change text
   std::string prev_hash;      // hash of seq-1; 64 '0' for seq 1
   std::string hash;
+  std::string rows_sha256{};  // digest of the row seals this entry wrote; "" when none (seal.h)
+};
+
+// A stored record that no longer matches the audit chain (server/store/seal.h).
+struct RowProblem {
+  std::string table;
+  std::string key;      // json_array of the key columns, e.g. ["20261203000001"] or [17]
+  std::string problem;  // "altered", "unsealed" (no audit entry wrote it), "missing" (deleted)
+  std::optional<int64_t> audit_seq;  // the entry holding the row's latest seal (not "unsealed")
 };
 
 struct AuditVerification {
@@ -146,6 +155,9 @@ struct AuditVerification {
   int64_t length = 0;                    // rows checked
   std::string head;                      // hash of the last row ("" when empty)
   std::optional<int64_t> first_bad_seq;  // first row that breaks the chain
+  int64_t rows_checked = 0;              // live rows of the sealed tables compared with seals
+  int64_t row_problem_count = 0;         // every problem found; row_problems keeps the first 100
+  std::vector<RowProblem> row_problems{};
 };
 
 }  // namespace cradle::store
