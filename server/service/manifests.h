@@ -20,11 +20,11 @@
 namespace cradle::service {
 
 struct IssueRequest {
-  std::string producer;    // USCC
-  std::string waste_code;  // dashed, in the catalogue
-  int64_t mass_g = 0;      // declared, per container
-  std::string packaging;   // DR BG TB BX IB TK BK OT
-  int count = 1;           // 1..1000
+  std::string producer;                    // USCC
+  std::string waste_code;                  // dashed, in the catalogue
+  int64_t mass_g = 0;                      // declared, per container
+  std::string packaging;                   // DR BG TB BX IB TK BK OT
+  int count = 1;                           // 1..1000
   std::optional<std::string> produced_on;  // YYYY-MM-DD; default today (deployment zone)
   std::optional<std::string> destination;  // facility id
   std::optional<std::string> description;
@@ -77,7 +77,8 @@ struct OnlineVerification {
   std::optional<TokenFields> fields;  // when valid
   std::optional<std::string> status;  // the manifest's status when the server knows it
 };
-OnlineVerification VerifyOnline(const Context& ctx, std::string_view token);
+// A storage error (anything but NOT_FOUND) comes back as an error, never as "status unknown".
+Result<OnlineVerification> VerifyOnline(const Context& ctx, std::string_view token);
 
 // True when `p` may read manifest `m` (its producer, a party that scanned it, the operator of
 // its destination, or a regulator/admin). `events` are the manifest's events.

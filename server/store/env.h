@@ -30,18 +30,23 @@ class Env {
   void FailNthWrite(int64_t n);
   // One-shot: the Nth xSync from now fails.
   void FailNthSync(int64_t n);
+  // One-shot: the Nth xRead from now fails (SQLITE_IOERR_READ): a storage error on the read
+  // path, for callers that must not mistake it for a missing row.
+  void FailNthRead(int64_t n);
   // Sticky: from the Nth xWrite from now on, every write reports SQLITE_FULL until Disarm().
   void DiskFullAfter(int64_t n);
   void Disarm();
 
   int64_t writes() const { return writes_.load(); }  // xWrite calls seen (all files)
   int64_t syncs() const { return syncs_.load(); }
+  int64_t reads() const { return reads_.load(); }
   int64_t injected() const { return injected_.load(); }  // faults reported so far
 
   // Called by the shim (public for the C callbacks; not for other callers): returns the SQLite
   // result code to report instead of doing the operation, or 0 to go ahead.
   int OnWrite();
   int OnSync();
+  int OnRead();
   sqlite3_vfs* root() const { return root_; }
 
  private:
@@ -50,6 +55,7 @@ class Env {
   sqlite3_vfs* root_ = nullptr;  // the default VFS we forward to (owned by SQLite)
   std::atomic<int64_t> writes_{0}, syncs_{0}, injected_{0};
   std::atomic<int64_t> write_fail_at_{0}, sync_fail_at_{0}, full_from_{0};  // 0 = disarmed
+  std::atomic<int64_t> reads_{0}, read_fail_at_{0};
 };
 
 }  // namespace cradle::store
