@@ -181,6 +181,12 @@ const std::vector<Setting>& Settings() {
        Int(&Config::unreceived_working_days, 1, 365)},
       {"rules-interval-s", "600", "seconds between runs of the case rules (uncollected, ...)",
        Int(&Config::rules_interval_s, 1, 86400)},
+      {"print-runs-per-org", "2",
+       "label print runs (POST /api/v1/labels) one organisation may "
+       "have rendering at once",
+       Int(&Config::print_runs_per_org, 1, 64)},
+      {"print-runs-total", "4", "label print runs rendering at once, all organisations together",
+       Int(&Config::print_runs_total, 1, 256)},
   };
   return kSettings;
 }

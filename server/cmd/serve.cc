@@ -47,7 +47,7 @@ int Serve(const Invocation& in) {
   if (!catalogue.ok()) return Fail(catalogue.status().ToString());
 
   auto calendar = service::LoadCalendar(cfg.calendar_dir.empty() ? service::DefaultCalendarDir()
-                                                                  : cfg.calendar_dir);
+                                                                 : cfg.calendar_dir);
   if (!calendar.ok()) return Fail(calendar.status().ToString());
 
   service::Context ctx{**db, **keys, *catalogue, clock, {}};
@@ -57,6 +57,8 @@ int Serve(const Invocation& in) {
   ctx.settings.clock_skew_max_s = cfg.clock_skew_max_s;
   ctx.settings.uncollected_days = cfg.uncollected_days;
   ctx.settings.unreceived_working_days = cfg.unreceived_working_days;
+  ctx.settings.print_runs_per_org = cfg.print_runs_per_org;
+  ctx.settings.print_runs_total = cfg.print_runs_total;
 
   auto admin = service::BootstrapAdminToken(ctx);
   if (!admin.ok()) return Fail(admin.status().ToString());
