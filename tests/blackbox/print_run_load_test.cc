@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(livez_and_scans_answer_under_64_concurrent_large_print_runs
   go = true;
   // The refused runs answer at once; wait for them (polling, bounded) before probing.
   const auto start = Clock::now();
-  while (answered.load() < kRuns - 8 && Clock::now() - start < 60s)
+  while (answered.load() < kRuns - 8 && Clock::now() - start < 20s)
     std::this_thread::sleep_for(20ms);
 
   // While admitted runs are still rendering: /livez within 2 s and a scan batch within 10 s.
@@ -136,22 +136,24 @@ BOOST_AUTO_TEST_CASE(livez_and_scans_answer_under_64_concurrent_large_print_runs
   const auto scan_took = Clock::now() - scan_at;
   const int in_flight_at_scan = kRuns - answered.load();
 
-  for (auto& t : clients) t.join();
   BOOST_TEST_MESSAGE(
       "livez " << std::chrono::duration_cast<std::chrono::milliseconds>(livez_took).count()
                << " ms with " << in_flight_at_livez << " runs in flight; scan "
                << std::chrono::duration_cast<std::chrono::milliseconds>(scan_took).count()
                << " ms with " << in_flight_at_scan << "; " << rendered.load() << " runs rendered");
-  BOOST_REQUIRE_MESSAGE(livez.ok(), livez.status().ToString());
-  BOOST_TEST(livez->status == 200);
+  // Checked before the joins, and never fatal here: the client threads must still be joined.
+  BOOST_TEST(livez.ok(), (livez.ok() ? "" : livez.status().ToString()));
+  BOOST_TEST((livez.ok() && livez->status == 200));
   BOOST_TEST(livez_took < 2s);
-  BOOST_REQUIRE_MESSAGE(scans.ok(), scans.status().ToString());
-  BOOST_TEST(scans->status == 200, scans->body);
+  BOOST_TEST(scans.ok(), (scans.ok() ? "" : scans.status().ToString()));
+  BOOST_TEST((scans.ok() && scans->status == 200));
   BOOST_TEST(scan_took < 10s);
-  BOOST_TEST(ParseJson(scans->body).at("results").at(0).at("status").as_string() == "accepted");
+  BOOST_TEST((scans.ok() && scans->status == 200 &&
+              ParseJson(scans->body).at("results").at(0).at("status").as_string() == "accepted"));
   // The probes ran while runs were rendering, or they prove nothing.
   BOOST_TEST(in_flight_at_livez > 0);
 
+  for (auto& t : clients) t.join();
   int ok = 0, busy = 0;
   for (const auto& o : outcomes) {
     BOOST_TEST(!o.transport_error);
