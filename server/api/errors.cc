@@ -73,6 +73,8 @@ const std::vector<ErrorInfo>& ErrorTable() {
       {"STORAGE",              500, "Internal Server Error", kInternal, "INTERNAL"},
       {"SETUP",                500, "Internal Server Error", kInternal, "INTERNAL"},
       {"BAD_CONFIG",           500, "Internal Server Error", kInternal, "INTERNAL"},
+      {"BAD_PASSPHRASE",       500, "Internal Server Error", kInternal, "INTERNAL"},
+      {"MISSING_KEY",          500, "Internal Server Error", kInternal, "INTERNAL"},
       {"INVALID_CALENDAR",     500, "Internal Server Error", kInternal, "INTERNAL"},
       {"USAGE",                500, "Internal Server Error", kInternal, "INTERNAL"},
       {"BAD_IMAGE",            500, "Internal Server Error", kInternal, "INTERNAL"},
