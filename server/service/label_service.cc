@@ -148,9 +148,9 @@ Result<std::string> RenderManifestLabel(const Context& ctx, const Principal& p,
   return labels::RenderLabel(content->front(), size, format);
 }
 
-Result<std::string> RenderLabelRun(const Context& ctx, const Principal& p,
-                                   const std::vector<std::string>& ids, labels::LabelSize size,
-                                   labels::LabelFormat format) {
+Result<LabelRunStream> OpenLabelRun(const Context& ctx, const Principal& p,
+                                    const std::vector<std::string>& ids, labels::LabelSize size,
+                                    labels::LabelFormat format) {
   if (!p.Is(Role::kProducer) && !p.Is(Role::kAdmin)) {
     return Status("FORBIDDEN", "print runs are for the producer's own manifests");
   }
@@ -164,10 +164,32 @@ Result<std::string> RenderLabelRun(const Context& ctx, const Principal& p,
     return Status("PRINT_RUNS_BUSY",
                   "too many label print runs are rendering; retry in a few seconds");
   }
-  PrintRunSlot slot(org);
+  struct Run {
+    explicit Run(const std::string& org) : slot(org) {}
+    PrintRunSlot slot;
+    std::vector<labels::LabelContent> contents;
+  };
+  auto run = std::make_shared<Run>(org);
   auto contents = LoadLabels(ctx, p, ids, /*producer_only=*/true);
   if (!contents.ok()) return contents.status();
-  return labels::RenderPrintRun(*contents, size, format);
+  run->contents = std::move(*contents);
+  return LabelRunStream{[run, size, format](const labels::ByteSink& sink) {
+    return labels::StreamPrintRun(run->contents, size, format, sink);
+  }};
+}
+
+Result<std::string> RenderLabelRun(const Context& ctx, const Principal& p,
+                                   const std::vector<std::string>& ids, labels::LabelSize size,
+                                   labels::LabelFormat format) {
+  auto run = OpenLabelRun(ctx, p, ids, size, format);
+  if (!run.ok()) return run.status();
+  std::string out;
+  Status s = run->write([&out](std::string_view bytes) {
+    out.append(bytes);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace cradle::service

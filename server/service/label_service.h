@@ -9,6 +9,8 @@
 // process-wide table behind a mutex.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,16 @@ struct PrintRunCounts {
   int total = 0;
 };
 PrintRunCounts PrintRunsInFlight(const std::string& org);
+
+// A checked print run, ready to render: `write` renders the labels in order into a sink, a
+// page at a time (labels::StreamPrintRun), so a 1000-label run is never held whole. The run's
+// slot (print_runs_per_org / print_runs_total) is held until the last copy of this is gone.
+struct LabelRunStream {
+  std::function<Status(const labels::ByteSink&)> write;
+};
+Result<LabelRunStream> OpenLabelRun(const Context& ctx, const Principal& p,
+                                    const std::vector<std::string>& ids, labels::LabelSize size,
+                                    labels::LabelFormat format);
 
 // One multi-page PDF or one ZPL stream for the producer's own manifests, in the order given.
 // At most ctx.settings.print_runs_per_org runs per organisation and print_runs_total in all

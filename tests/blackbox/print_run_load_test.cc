@@ -2,7 +2,8 @@
 // 1000-label ZPL print run at once, on the real binary. Beyond print-runs-per-org (and
 // print-runs-total) a run is refused at once with 429 PRINT_RUNS_BUSY and Retry-After; the runs
 // admitted complete whole; and while they render, /livez and a scan batch still answer within a
-// bound. (Without the limit the 64 runs take every handler thread for minutes.)
+// bound. (Without the limit the 64 runs take every handler thread for minutes.) The admitted
+// runs are streamed (chunked) as they render, not buffered whole.
 #define BOOST_TEST_MODULE blackbox_print_run_load_test
 #include <atomic>
 #include <boost/test/unit_test.hpp>
@@ -60,6 +61,7 @@ struct RunOutcome {
   int status = 0;
   std::string code, retry_after;
   size_t blocks = 0;  // ^XA..^XZ label blocks in a 200 body
+  std::string transfer_encoding, content_length;
   bool transport_error = false;
 };
 
@@ -96,6 +98,8 @@ BOOST_AUTO_TEST_CASE(livez_and_scans_answer_under_64_concurrent_large_print_runs
       } else {
         out.status = r->status;
         out.retry_after = r->Header("retry-after");
+        out.transfer_encoding = r->Header("transfer-encoding");
+        out.content_length = r->Header("content-length");
         if (r->status == 200) {
           for (size_t at = r->body.find("^XA"); at != std::string::npos;
                at = r->body.find("^XA", at + 3)) {
@@ -160,6 +164,9 @@ BOOST_AUTO_TEST_CASE(livez_and_scans_answer_under_64_concurrent_large_print_runs
     if (o.status == 200) {
       ++ok;
       BOOST_TEST(o.blocks == static_cast<size_t>(kLabels));
+      // Streamed as it renders, not buffered whole first.
+      BOOST_TEST(o.transfer_encoding == "chunked");
+      BOOST_TEST(o.content_length.empty());
     } else {
       ++busy;
       BOOST_TEST(o.status == 429);
