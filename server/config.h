@@ -44,9 +44,9 @@ struct Config {
   int handshake_timeout_s = 10;
   int rate_limit_rps = 50;  // per client address, sustained
   int rate_limit_burst = 100;
-  std::string log_file;      // empty = stderr
+  std::string log_file;  // empty = stderr
   std::string calendar_dir;  // working-day calendar folder; empty = the shipped calendar/
-  std::string web_root;      // pages under /web/; empty = the source tree's web/ (CRADLE_WEB_ROOT)
+  std::string web_root;  // pages under /web/; empty = the source tree's web/ (CRADLE_WEB_ROOT)
   std::string time_zone_offset = "+08:00";
   int time_zone_offset_minutes = 480;
   std::string time_zone_name = "Asia/Shanghai";  // "UTC+HH:MM" if only the offset is changed
@@ -55,8 +55,10 @@ struct Config {
   int uncollected_days = 30;
   int unreceived_working_days = 5;
   int rules_interval_s = 600;  // how often the server runs the case rules
-  int print_runs_per_org = 2;  // concurrent label print runs per organisation
-  int print_runs_total = 4;    // concurrent label print runs in all
+
+  // Label print runs rendering at once (POST /api/v1/labels): per organisation, and in all.
+  int print_runs_per_org = 2;
+  int print_runs_total = 4;
 
   std::vector<std::string> args;  // positional words, e.g. DEVICE_ID OUT_DIR
   bool help = false;              // --help was given
