@@ -47,7 +47,7 @@ int Serve(const Invocation& in) {
   if (!catalogue.ok()) return Fail(catalogue.status().ToString());
 
   auto calendar = service::LoadCalendar(cfg.calendar_dir.empty() ? service::DefaultCalendarDir()
-                                                                 : cfg.calendar_dir);
+                                                                  : cfg.calendar_dir);
   if (!calendar.ok()) return Fail(calendar.status().ToString());
 
   service::Context ctx{**db, **keys, *catalogue, clock, {}};
