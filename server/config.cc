@@ -190,6 +190,12 @@ const std::vector<Setting>& Settings() {
       {"clock-offset-s", "0",
        "seconds added to the system clock: drills and tests only, never in production",
        Int(&Config::clock_offset_s, -31622400, 31622400)},
+      {"print-runs-per-org", "2",
+       "label print runs (POST /api/v1/labels) one organisation may "
+       "have rendering at once",
+       Int(&Config::print_runs_per_org, 1, 64)},
+      {"print-runs-total", "4", "label print runs rendering at once, all organisations together",
+       Int(&Config::print_runs_total, 1, 256)},
   };
   return kSettings;
 }

@@ -59,6 +59,10 @@ struct Config {
   int rules_interval_s = 600;  // how often the server runs the case rules
   int clock_offset_s = 0;      // added to the system clock (drills and tests only)
 
+  // Label print runs rendering at once (POST /api/v1/labels): per organisation, and in all.
+  int print_runs_per_org = 2;
+  int print_runs_total = 4;
+
   std::vector<std::string> args;  // positional words, e.g. DEVICE_ID OUT_DIR
   bool help = false;              // --help was given
   bool check_config = false;      // --check-config was given

@@ -3,8 +3,8 @@
 //   cradle-server device-cert --data DIR DEVICE_ID OUT_DIR [ORG_USCC]
 //   cradle-server rotate-key --data DIR
 //   cradle-server catalogue-import --data DIR --edition YYYY FILE.csv
-//   cradle-server backup --data DIR DEST.db
-//   cradle-server restore --data NEW_EMPTY_DIR FROM.db
+//   cradle-server backup --data DIR DEST.cbak PASSPHRASE_FILE
+//   cradle-server restore --data NEW_EMPTY_DIR FROM.cbak PASSPHRASE_FILE
 // Exit status: 0 after a clean shutdown; 2 bad usage or config; 1 cannot start (one line why).
 #include <iostream>
 #include <optional>

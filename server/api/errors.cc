@@ -53,6 +53,7 @@ const std::vector<ErrorInfo>& ErrorTable() {
       {"UNKNOWN_KEY",          422, "Unprocessable Content", "", ""},
       {"CATALOGUE_INVALID",    422, "Unprocessable Content", "", ""},
       {"RATE_LIMITED",         429, "Too Many Requests", "", ""},
+      {"PRINT_RUNS_BUSY",      429, "Too Many Requests", "", ""},
       // The store cannot serve now: retry.
       {"STORAGE_UNAVAILABLE",  503, "Service Unavailable", kStorage, ""},
       {"BUSY",                 503, "Service Unavailable", kStorage, ""},
@@ -73,6 +74,8 @@ const std::vector<ErrorInfo>& ErrorTable() {
       {"STORAGE",              500, "Internal Server Error", kInternal, "INTERNAL"},
       {"SETUP",                500, "Internal Server Error", kInternal, "INTERNAL"},
       {"BAD_CONFIG",           500, "Internal Server Error", kInternal, "INTERNAL"},
+      {"BAD_PASSPHRASE",       500, "Internal Server Error", kInternal, "INTERNAL"},
+      {"MISSING_KEY",          500, "Internal Server Error", kInternal, "INTERNAL"},
       {"INVALID_CALENDAR",     500, "Internal Server Error", kInternal, "INTERNAL"},
       {"USAGE",                500, "Internal Server Error", kInternal, "INTERNAL"},
       {"BAD_IMAGE",            500, "Internal Server Error", kInternal, "INTERNAL"},
@@ -100,7 +103,10 @@ http::Response FromStatus(const Status& s, const std::string& request_id,
   if (e == nullptr) e = &kUnknown;
   const std::string code(e->public_code.empty() ? std::string_view(s.code()) : e->public_code);
   if (e->generic_detail.empty() && !s.message_is_private()) {
-    return http::Problem(e->status, code, std::string(e->title), s.message());
+    http::Response r = http::Problem(e->status, code, std::string(e->title), s.message());
+    // Print runs finish within seconds: tell the client when to try again.
+    if (code == "PRINT_RUNS_BUSY") r.Header("Retry-After", "5");
+    return r;
   }
   // The message may quote SQLite or name a file: the log has it, the client a code to quote.
   if (log) log("request " + request_id + ": " + std::to_string(e->status) + " " + s.ToString());

@@ -45,6 +45,29 @@ http::Response RenderLabels(Call& c, const std::pair<LabelRequest, std::string>&
   return Bytes(200, labels::MimeType(out.first.format), out.second);
 }
 
+// Counts the run and answers it as a stream; a render failure is logged with the request id.
+http::Response StreamLabels(Call& c, const std::pair<LabelRequest, service::LabelRunStream>& out) {
+  c.deps()
+      .metrics
+      .GetCounter("cradle_labels_rendered_total", "Labels rendered.",
+                  {{"format", out.first.format_name}})
+      .Inc(out.first.ids.size());
+  http::Response r;
+  r.status = 200;
+  r.content_type = labels::MimeType(out.first.format);
+  auto run = out.second;
+  auto log = c.deps().log_error;
+  const std::string request_id = c.req().request_id;
+  r.stream = [run, log, request_id](const http::Response::ChunkSink& sink) {
+    Status s = run.write([&sink](std::string_view bytes) {
+      return sink(bytes) ? Status::Ok() : Status("IO_ERROR", "the client went away");
+    });
+    if (!s.ok() && log) log("request " + request_id + ": print run stopped: " + s.ToString());
+    return s.ok();
+  };
+  return r;
+}
+
 }  // namespace
 
 void LabelRoutes(http::Router& r, Deps& d) {
@@ -58,14 +81,17 @@ void LabelRoutes(http::Router& r, Deps& d) {
         return std::make_pair(std::move(in), std::move(*bytes));
       },
       RenderLabels);
+  // A print run is streamed (chunked) as it renders: checks and the read happen first, so bad
+  // input still gets its problem+json; a failure mid-run truncates the body (never a short 200).
+  using Opened = Result<std::pair<LabelRequest, service::LabelRunStream>>;
   Route(
       r, d, "POST", "/api/v1/labels", Who::SignedIn(), Body(ReadRun),
-      [](Call& c, LabelRequest in) -> Rendered {
-        auto bytes = service::RenderLabelRun(c.ctx(), c.p(), in.ids, in.size, in.format);
-        if (!bytes.ok()) return bytes.status();
-        return std::make_pair(std::move(in), std::move(*bytes));
+      [](Call& c, LabelRequest in) -> Opened {
+        auto run = service::OpenLabelRun(c.ctx(), c.p(), in.ids, in.size, in.format);
+        if (!run.ok()) return run.status();
+        return std::make_pair(std::move(in), std::move(*run));
       },
-      RenderLabels);
+      StreamLabels);
 }
 
 }  // namespace cradle::api

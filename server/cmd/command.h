@@ -40,5 +40,7 @@ int Fail(const std::string& why);
 // Creates the data directory (0700) and checks it is writable, so a read-only or foreign
 // directory fails at start with a clear reason rather than at the first write.
 Status PrepareDataDir(const std::string& dir);
+// The backup passphrase: the first line of `path`, at least 12 characters (backup.cc).
+Result<std::string> ReadPassphraseFile(const std::string& path);
 
 }  // namespace cradle::cmd

@@ -76,6 +76,8 @@ int Serve(const Invocation& in) {
   ctx.settings.clock_skew_max_s = cfg.clock_skew_max_s;
   ctx.settings.uncollected_days = cfg.uncollected_days;
   ctx.settings.unreceived_working_days = cfg.unreceived_working_days;
+  ctx.settings.print_runs_per_org = cfg.print_runs_per_org;
+  ctx.settings.print_runs_total = cfg.print_runs_total;
 
   // admin.token is written before the token's hash is committed: a failed write keeps
   // nothing, so the next start issues a token again instead of locking the admin out.

@@ -7,9 +7,11 @@
 // Thread safety: plain values.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,15 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   std::string body;
+  // A body produced while it is sent, for answers too large to hold (label print runs). When
+  // set, `body` is ignored and the answer goes out with Transfer-Encoding: chunked. The server
+  // calls `stream` on a handler thread with a sink; each sink call returns once that chunk is
+  // written (so at most one chunk is held), or false when the client is gone, and `stream`
+  // should then stop. `stream` returning false (a failure after the status line went out)
+  // closes the connection without the final chunk: the client sees a truncated body, never a
+  // short success.
+  using ChunkSink = std::function<bool(std::string_view)>;
+  std::function<bool(const ChunkSink&)> stream;
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <csignal>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -369,10 +370,93 @@ class Session : public std::enable_shared_from_this<Session> {
         self->server_->log_->Error("handler threw a non-exception", request->request_id);
         response = Problem(500, "INTERNAL", "The server failed to handle this request.");
       }
+      if (response.stream) return self->RunStream(std::move(response));
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->Write(std::move(response), self->keep_alive_);
       });
     });
+  }
+
+  // Runs `op(done)` on the strand and waits (on this handler thread) for `done(ok)`, at most
+  // the write timeout plus a grace: the strand may be stopped under us at shutdown.
+  bool OnStrandAndWait(std::function<void(std::function<void(bool)>)> op) {
+    auto result = std::make_shared<std::promise<bool>>();
+    auto future = result->get_future();
+    asio::post(stream_.get_executor(),
+               [op = std::move(op), result] { op([result](bool ok) { result->set_value(ok); }); });
+    if (future.wait_for(Timeouts().write + kCloseGrace) != std::future_status::ready) return false;
+    return future.get();
+  }
+
+  // A streamed answer (Response::stream), from a handler thread: the header, each chunk as the
+  // producer makes it, then the last chunk; every write happens on the strand.
+  void RunStream(Response response) {
+    auto producer = std::move(response.stream);
+    auto self = shared_from_this();
+    auto header = std::make_shared<Response>(std::move(response));
+    size_t bytes = 0;
+    bool ok = OnStrandAndWait([self, header](std::function<void(bool)> done) {
+      self->WriteStreamHeader(*header, std::move(done));
+    });
+    if (ok) {
+      ok = producer([&](std::string_view chunk) {
+        if (chunk.empty()) return true;
+        bytes += chunk.size();
+        // A copy: after a timed-out wait the write may still be pending when the producer
+        // has moved on.
+        auto data = std::make_shared<std::string>(chunk);
+        return OnStrandAndWait([self, data](std::function<void(bool)> done) {
+          self->Tcp().expires_after(self->Timeouts().write);
+          asio::async_write(self->stream_, bhttp::make_chunk(asio::buffer(*data)),
+                            [done, data](beast::error_code ec, size_t) { done(!ec); });
+        });
+      });
+    }
+    asio::post(stream_.get_executor(), [self, ok, bytes] {
+      if (!ok) return self->OnStreamDone(asio::error::operation_aborted, bytes);
+      self->Tcp().expires_after(self->Timeouts().write);
+      asio::async_write(
+          self->stream_, bhttp::make_chunk_last(),
+          [self, bytes](beast::error_code ec, size_t) { self->OnStreamDone(ec, bytes); });
+    });
+  }
+
+  void WriteStreamHeader(const Response& response, std::function<void(bool)> done) {
+    stream_keep_alive_ = keep_alive_ && !close_after_write_ && !server_->draining_.load();
+    stream_res_.emplace();
+    auto& res = *stream_res_;
+    res.version(11);
+    res.result(static_cast<unsigned>(response.status));
+    if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) res.insert(name, value);
+    if (res.find(bhttp::field::cache_control) == res.end()) {
+      res.set(bhttp::field::cache_control, "no-store");
+    }
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Request-Id", request_id_);
+    res.keep_alive(stream_keep_alive_);
+    res.chunked(true);
+    status_ = response.status;
+    stream_sr_.emplace(res);
+    Tcp().expires_after(Timeouts().write);
+    bhttp::async_write_header(stream_, *stream_sr_,
+                              [done](beast::error_code ec, size_t) { done(!ec); });
+  }
+
+  void OnStreamDone(beast::error_code ec, size_t bytes) {
+    server_->Record(method_, route_, status_, started_, started_wall_, request_id_, remote_ip_,
+                    bytes);
+    if (request_active_) {
+      request_active_ = false;
+      server_->in_flight_.fetch_sub(1);
+    }
+    started_wall_ = 0;
+    stream_sr_.reset();
+    stream_res_.reset();
+    if (ec) return CloseNow();
+    if (!stream_keep_alive_) return GracefulClose();
+    first_request_ = false;
+    WaitForRequest();
   }
 
   void Write(Response response, bool keep_alive) {
@@ -458,6 +542,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
   bhttp::response<bhttp::empty_body> continue_;
+  // A streamed answer's header and its serializer (Response::stream), while it is sent.
+  std::optional<bhttp::response<bhttp::empty_body>> stream_res_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> stream_sr_;
+  bool stream_keep_alive_ = false;
   std::string remote_ip_;
   std::optional<std::string> client_cn_;
   bool first_request_ = true;

@@ -92,6 +92,7 @@ Status FindingRules(store::Txn& txn, CaseOpener& opener) {
       std::string collector = f.actor;
       if (f.manifest_id) {
         auto m = store::FindManifest(txn, *f.manifest_id);
+        if (!m.ok() && m.status().code() != "NOT_FOUND") return m.status();
         if (m.ok()) producer = m->producer;
         if (Is(f.kind, FindingKind::kWeightMismatch) && !Is(scan_kind, ScanKind::kPickup)) {
           auto c = store::LastPickupActor(txn, *f.manifest_id);
@@ -324,6 +325,7 @@ Status CapacityRules(const Context&, store::Txn& txn, const CivilDate& as_of, in
   if (!rollups.ok()) return rollups.status();
   for (const auto& r : *rollups) {
     auto f = store::FindFacility(txn, r.facility);
+    if (!f.ok() && f.status().code() != "NOT_FOUND") return f.status();  // not a missing row
     if (!f.ok()) continue;  // a receipt naming a facility since removed
     if (Is(f->kind, FacilityKind::kLandfill) && f->volume_m3 && *f->volume_m3 > 0) {
       const double used =

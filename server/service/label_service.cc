@@ -1,5 +1,8 @@
 #include "server/service/label_service.h"
 
+#include <map>
+#include <mutex>
+
 #include "core/mass.h"
 #include "core/waste_code.h"
 #include "core/wm1.h"
@@ -87,7 +90,55 @@ Result<std::vector<labels::LabelContent>> LoadLabels(const Context& ctx, const P
   return out;
 }
 
+// Process-wide print-run counts. A slot is taken before anything is read and given back when
+// the run ends, whatever the outcome.
+class PrintRunGate {
+ public:
+  static PrintRunGate& Instance() {
+    static PrintRunGate gate;
+    return gate;
+  }
+  bool TryEnter(const std::string& org, int per_org, int total) {
+    std::lock_guard lock(mu_);
+    if (total_ >= total || by_org_[org] >= per_org) return false;
+    ++by_org_[org];
+    ++total_;
+    return true;
+  }
+  void Leave(const std::string& org) {
+    std::lock_guard lock(mu_);
+    if (--by_org_[org] == 0) by_org_.erase(org);
+    --total_;
+  }
+  PrintRunCounts Counts(const std::string& org) {
+    std::lock_guard lock(mu_);
+    auto it = by_org_.find(org);
+    return PrintRunCounts{it == by_org_.end() ? 0 : it->second, total_};
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> by_org_;
+  int total_ = 0;
+};
+
+// Holds one slot for its lifetime.
+class PrintRunSlot {
+ public:
+  explicit PrintRunSlot(std::string org) : org_(std::move(org)) {}
+  ~PrintRunSlot() { PrintRunGate::Instance().Leave(org_); }
+  PrintRunSlot(const PrintRunSlot&) = delete;
+  PrintRunSlot& operator=(const PrintRunSlot&) = delete;
+
+ private:
+  std::string org_;
+};
+
 }  // namespace
+
+PrintRunCounts PrintRunsInFlight(const std::string& org) {
+  return PrintRunGate::Instance().Counts(org);
+}
 
 Result<std::string> RenderManifestLabel(const Context& ctx, const Principal& p,
                                         const std::string& id, labels::LabelSize size,
@@ -97,18 +148,48 @@ Result<std::string> RenderManifestLabel(const Context& ctx, const Principal& p,
   return labels::RenderLabel(content->front(), size, format);
 }
 
-Result<std::string> RenderLabelRun(const Context& ctx, const Principal& p,
-                                   const std::vector<std::string>& ids, labels::LabelSize size,
-                                   labels::LabelFormat format) {
+Result<LabelRunStream> OpenLabelRun(const Context& ctx, const Principal& p,
+                                    const std::vector<std::string>& ids, labels::LabelSize size,
+                                    labels::LabelFormat format) {
   if (!p.Is(Role::kProducer) && !p.Is(Role::kAdmin)) {
     return Status("FORBIDDEN", "print runs are for the producer's own manifests");
   }
   if (ids.empty() || ids.size() > kMaxPrintRun) {
     return Status("TOO_MANY_LABELS", "a print run has 1 to 1000 labels");
   }
+  // An admin has no organisation: its runs count under one shared key.
+  const std::string org = p.org.empty() ? std::string("(admin)") : p.org;
+  if (!PrintRunGate::Instance().TryEnter(org, ctx.settings.print_runs_per_org,
+                                         ctx.settings.print_runs_total)) {
+    return Status("PRINT_RUNS_BUSY",
+                  "too many label print runs are rendering; retry in a few seconds");
+  }
+  struct Run {
+    explicit Run(const std::string& org) : slot(org) {}
+    PrintRunSlot slot;
+    std::vector<labels::LabelContent> contents;
+  };
+  auto run = std::make_shared<Run>(org);
   auto contents = LoadLabels(ctx, p, ids, /*producer_only=*/true);
   if (!contents.ok()) return contents.status();
-  return labels::RenderPrintRun(*contents, size, format);
+  run->contents = std::move(*contents);
+  return LabelRunStream{[run, size, format](const labels::ByteSink& sink) {
+    return labels::StreamPrintRun(run->contents, size, format, sink);
+  }};
+}
+
+Result<std::string> RenderLabelRun(const Context& ctx, const Principal& p,
+                                   const std::vector<std::string>& ids, labels::LabelSize size,
+                                   labels::LabelFormat format) {
+  auto run = OpenLabelRun(ctx, p, ids, size, format);
+  if (!run.ok()) return run.status();
+  std::string out;
+  Status s = run->write([&out](std::string_view bytes) {
+    out.append(bytes);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace cradle::service

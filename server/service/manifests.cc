@@ -339,7 +339,7 @@ Result<store::Page<store::VoidedManifest, int64_t>> Revocations(const Context& c
   return *out;
 }
 
-OnlineVerification VerifyOnline(const Context& ctx, std::string_view token) {
+Result<OnlineVerification> VerifyOnline(const Context& ctx, std::string_view token) {
   OnlineVerification out;
   VerifyOutcome v = Verify(token, ctx.TrustedKeys());
   if (!v.valid()) {
@@ -349,11 +349,15 @@ OnlineVerification VerifyOnline(const Context& ctx, std::string_view token) {
   out.valid = true;
   out.fields = v.fields;
   const std::string id = BuildDigitalId(v.fields->id);
-  (void)ctx.db.Read([&](store::Txn& txn) -> Status {
+  // An unknown manifest is a valid answer (status absent); a storage error is not: the caller
+  // would take "no status" for "not issued here".
+  Status s = ctx.db.Read([&](store::Txn& txn) -> Status {
     auto m = store::FindManifest(txn, id);
     if (m.ok()) out.status = m->status;
+    if (!m.ok() && m.status().code() != "NOT_FOUND") return m.status();
     return Status();
   });
+  if (!s.ok()) return s;
   return out;
 }
 

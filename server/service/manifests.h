@@ -77,7 +77,8 @@ struct OnlineVerification {
   std::optional<TokenFields> fields;  // when valid
   std::optional<std::string> status;  // the manifest's status when the server knows it
 };
-OnlineVerification VerifyOnline(const Context& ctx, std::string_view token);
+// A storage error (anything but NOT_FOUND) comes back as an error, never as "status unknown".
+Result<OnlineVerification> VerifyOnline(const Context& ctx, std::string_view token);
 
 // True when `p` may read manifest `m` (its producer, a party that scanned it, the operator of
 // its destination, or a regulator/admin). `events` are the manifest's events.

@@ -31,9 +31,12 @@ bool SeesOrg(const Principal& p, const std::string& org) {
   return p.ReadsAll() || (!p.org.empty() && p.org == org);
 }
 
-std::string OrgName(store::Txn& txn, const std::string& uscc) {
+// The name, empty for an organisation not registered; a storage error is an error.
+Result<std::string> OrgName(store::Txn& txn, const std::string& uscc) {
   auto o = store::FindOrg(txn, uscc);
-  return o.ok() ? o->name : std::string();
+  if (o.ok()) return o->name;
+  if (o.status().code() == "NOT_FOUND") return std::string();
+  return o.status();
 }
 
 // Landfill figures through `month` (cumulative), with the trailing three months' rate.
@@ -69,7 +72,9 @@ Status Producers(const Context&, store::Txn& txn, const Principal& p, MonthlyRep
   for (auto& r : *rows) {
     if (!SeesOrg(p, r.producer)) continue;
     ProducerLine line;
-    line.name = OrgName(txn, r.producer);
+    auto name = OrgName(txn, r.producer);
+    if (!name.ok()) return name.status();
+    line.name = std::move(*name);
     if (r.received_declared_g > 0) {
       line.receipt_bias_pct = (static_cast<double>(r.received_measured_g) -
                                static_cast<double>(r.received_declared_g)) /
@@ -87,6 +92,8 @@ Status Facilities(const Context& ctx, store::Txn& txn, const Principal& p, const
   if (!rows.ok()) return rows.status();
   for (auto& r : *rows) {
     auto f = store::FindFacility(txn, r.facility);
+    // Only a facility since removed may be left out; a storage error must not shorten the report.
+    if (!f.ok() && f.status().code() != "NOT_FOUND") return f.status();
     if (!f.ok()) continue;
     if (!SeesOrg(p, f->operator_org)) continue;
     FacilityLine line;
@@ -119,6 +126,7 @@ Status Programmes(const Context& ctx, store::Txn& txn, const Principal& p, const
                                static_cast<double>(year_end - year_start);
   for (auto& r : *rows) {
     auto prog = store::FindProgramme(txn, r.programme);
+    if (!prog.ok() && prog.status().code() != "NOT_FOUND") return prog.status();
     if (!prog.ok()) continue;
     if (!SeesOrg(p, prog->collector)) continue;
     ProgrammeLine line;
@@ -162,6 +170,7 @@ Status Transfers(store::Txn& txn, const Principal& p, MonthlyReport& out) {
     TransferPartyLine line;
     if (r.role == "facility") {
       auto f = store::FindFacility(txn, r.party);
+      if (!f.ok() && f.status().code() != "NOT_FOUND") return f.status();
       if (!f.ok() || !SeesOrg(p, f->operator_org)) continue;
       line.name = f->name;
       for (auto& fl : out.facilities) {
@@ -169,7 +178,9 @@ Status Transfers(store::Txn& txn, const Principal& p, MonthlyReport& out) {
       }
     } else {
       if (!SeesOrg(p, r.party)) continue;
-      line.name = OrgName(txn, r.party);
+      auto name = OrgName(txn, r.party);
+      if (!name.ok()) return name.status();
+      line.name = std::move(*name);
       if (r.role == "producer") {
         for (auto& pl : out.producers) {
           if (pl.r.producer == r.party) pl.apportioned_g = r.d.apportioned_g;

@@ -50,6 +50,7 @@ sqlite3_vfs* Root(sqlite3_vfs* vfs) { return EnvOf(vfs)->root(); }
 
 int Close(sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); }
 int ReadFile(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
+  if (int rc = EnvOf(f)->OnRead(); rc != 0) return rc;
   return Real(f)->pMethods->xRead(Real(f), buf, n, off);
 }
 int WriteFile(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
@@ -226,7 +227,9 @@ Env::~Env() {
 void Env::FailNthWrite(int64_t n) { write_fail_at_.store(writes_.load() + n); }
 void Env::FailNthSync(int64_t n) { sync_fail_at_.store(syncs_.load() + n); }
 void Env::DiskFullAfter(int64_t n) { full_from_.store(writes_.load() + n); }
+void Env::FailNthRead(int64_t n) { read_fail_at_.store(reads_.load() + n); }
 void Env::Disarm() {
+  read_fail_at_.store(0);
   write_fail_at_.store(0);
   sync_fail_at_.store(0);
   full_from_.store(0);
@@ -354,6 +357,15 @@ int Env::OnSync(Tracked* t) {
   if (sync_fail_at_.compare_exchange_strong(at, 0)) {
     injected_.fetch_add(1);
     return SQLITE_IOERR_FSYNC;
+  }
+  return 0;
+}
+
+int Env::OnRead() {
+  int64_t at = reads_.fetch_add(1) + 1;
+  if (read_fail_at_.compare_exchange_strong(at, 0)) {  // one-shot
+    injected_.fetch_add(1);
+    return SQLITE_IOERR_READ;
   }
   return 0;
 }

@@ -49,6 +49,9 @@ class Env {
   void FailNthWrite(int64_t n);
   // One-shot: the Nth xSync from now fails.
   void FailNthSync(int64_t n);
+  // One-shot: the Nth xRead from now fails (SQLITE_IOERR_READ): a storage error on the read
+  // path, for callers that must not mistake it for a missing row.
+  void FailNthRead(int64_t n);
   // Sticky: from the Nth xWrite from now on, every write reports SQLITE_FULL until Disarm().
   void DiskFullAfter(int64_t n);
   void Disarm();
@@ -74,6 +77,7 @@ class Env {
 
   int64_t writes() const { return writes_.load(); }  // xWrite calls seen (all files)
   int64_t syncs() const { return syncs_.load(); }
+  int64_t reads() const { return reads_.load(); }
   int64_t injected() const { return injected_.load(); }  // faults reported so far
 
   // Called by the shim (public for the C callbacks; not for other callers): returns the SQLite
@@ -83,6 +87,7 @@ class Env {
   // sync is remembered for Loss::kTornTail.
   int OnWrite(Tracked* t = nullptr, const void* buf = nullptr, int n = 0, int64_t off = 0);
   int OnSync(Tracked* t = nullptr);
+  int OnRead();
   sqlite3_vfs* root() const { return root_; }
   Tracked* Track(const char* path, sqlite3_file* real);  // nullptr unless in power-loss mode
   int OnTrackedWrite(Tracked* t, const void* buf, int n, int64_t off);  // after a real write
@@ -101,6 +106,7 @@ class Env {
   mutable std::mutex mu_;                                    // guards the tracked files
   std::map<std::string, std::unique_ptr<Tracked>> tracked_;  // by full path; never erased
   Tracked* crashed_file_ = nullptr;                          // whose operation crashed
+  std::atomic<int64_t> reads_{0}, read_fail_at_{0};
 };
 
 }  // namespace cradle::store

@@ -1,6 +1,9 @@
 // Backup and restore on the real binary: `cradle-server backup` as a separate process while
 // clients issue manifests and scan pickups, `restore` into a new directory, and a server started
-// on it. Also: the application's SQL never deletes records (only idempotency pruning deletes).
+// on it. The archive carries the signing keys (encrypted under a passphrase): labels signed by
+// every kid verify on the restored server with nothing copied by hand; a wrong passphrase is
+// refused and writes nothing. Also: the application's SQL never deletes records (only
+// idempotency pruning deletes).
 #define BOOST_TEST_MODULE blackbox_backup_test
 #include <sqlite3.h>
 
@@ -171,11 +174,24 @@ void ScanLoop(ServerProcess& s, Load& load) {
   }
 }
 
-void CopyDeploymentFiles(const std::string& from, const std::string& to) {
-  for (const char* dir : {"keys", "certs"}) {
-    fs::copy(from + "/" + dir, to + "/" + dir, fs::copy_options::recursive);
+// A passphrase file in `dir`; returns its path.
+std::string WritePassphrase(const std::string& dir, const std::string& name,
+                            const std::string& passphrase) {
+  const std::string path = dir + "/" + name;
+  std::ofstream(path) << passphrase << "\n";
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  return path;
+}
+
+// Every file under `dir`, relative, sorted: what a restore left behind.
+std::set<std::string> FilesUnder(const std::string& dir) {
+  std::set<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out.insert(fs::relative(e.path(), dir).string());
   }
-  fs::copy_file(from + "/admin.token", to + "/admin.token");
+  return out;
 }
 
 BOOST_AUTO_TEST_CASE(backup_under_load_restores_a_consistent_snapshot) {
@@ -189,11 +205,13 @@ BOOST_AUTO_TEST_CASE(backup_under_load_restores_a_consistent_snapshot) {
   std::this_thread::sleep_for(1500ms);  // the load is running before the backup starts
 
   const std::string work = MakeTempDir("cradle-backup");
-  const std::string dest = work + "/backup.db";
+  const std::string dest = work + "/backup.cbak";
+  const std::string pass = WritePassphrase(work, "pass", "correct horse battery staple");
   const int64_t manifests_before = load.manifests.acked.load();
   const int64_t pickups_before = load.pickups.acked.load();
   std::string out;
-  const int rc = RunCommand(ServerBinary() + " backup --data " + s.data_dir() + " " + dest, &out);
+  const int rc =
+      RunCommand(ServerBinary() + " backup --data " + s.data_dir() + " " + dest + " " + pass, &out);
   const int64_t manifests_after = load.manifests.UpperBound();
   const int64_t pickups_after = load.pickups.UpperBound();
   std::this_thread::sleep_for(300ms);  // and goes on after it
@@ -201,7 +219,6 @@ BOOST_AUTO_TEST_CASE(backup_under_load_restores_a_consistent_snapshot) {
   issuer.join();
   scanner.join();
   BOOST_REQUIRE_MESSAGE(rc == 0, out);
-  BOOST_TEST(out.find("keys/") != std::string::npos, out);  // the reminder
   BOOST_REQUIRE_MESSAGE(load.failures == 0, load.first_error);
   BOOST_TEST_MESSAGE("acked before backup: " << manifests_before << " manifests, " << pickups_before
                                              << " pickups; after: " << manifests_after << ", "
@@ -214,9 +231,10 @@ BOOST_AUTO_TEST_CASE(backup_under_load_restores_a_consistent_snapshot) {
 
   // Restore into an empty directory; a second restore over it is refused.
   const std::string restored = work + "/restored";
-  BOOST_REQUIRE_MESSAGE(
-      RunCommand(ServerBinary() + " restore --data " + restored + " " + dest, &out) == 0, out);
-  BOOST_TEST(RunCommand(ServerBinary() + " restore --data " + restored + " " + dest, &out) != 0);
+  const std::string restore =
+      ServerBinary() + " restore --data " + restored + " " + dest + " " + pass;
+  BOOST_REQUIRE_MESSAGE(RunCommand(restore, &out) == 0, out);
+  BOOST_TEST(RunCommand(restore, &out) != 0);
   BOOST_TEST(out.find("non-empty") != std::string::npos, out);
 
   // The snapshot is consistent: counts within the acknowledged bounds, every manifest has its
@@ -247,8 +265,7 @@ BOOST_AUTO_TEST_CASE(backup_under_load_restores_a_consistent_snapshot) {
   BOOST_TEST(collected == pickups);
   BOOST_TEST(picked_manifests == pickups);
 
-  // With keys, certs and admin token copied, a server on the restored directory works.
-  CopyDeploymentFiles(s.data_dir(), restored);
+  // Keys, certs and admin token came with the archive: a server on the restored directory works.
   ServerProcess r(restored);
   BOOST_REQUIRE_MESSAGE(r.Start().ok(), "restored server start");
   auto c = r.Client();
@@ -272,6 +289,92 @@ BOOST_AUTO_TEST_CASE(backup_under_load_restores_a_consistent_snapshot) {
   auto last =
       MustSend(c, "GET", "/api/v1/manifests/" + load.all_issued.back().id, Bearer(r.admin_token()));
   BOOST_TEST(last.status == 404);
+  BOOST_TEST(r.Stop() == 0);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+BOOST_AUTO_TEST_CASE(archive_carries_every_key_and_refuses_a_wrong_passphrase) {
+  TempServer s;
+  BOOST_REQUIRE_MESSAGE(s.Start().ok(), "server start");
+  std::vector<IssuedManifest> labels;
+  {
+    auto c = s.Client();
+    const std::string producer = AddProducer(c, s.admin_token(), UsccA());
+    labels = IssueManifests(c, producer, UsccA(), 3);  // signed by K1
+    BOOST_REQUIRE_EQUAL(s.Stop(), 0);
+    std::string out;
+    BOOST_REQUIRE_MESSAGE(
+        RunCommand(ServerBinary() + " rotate-key --data " + s.data_dir(), &out) == 0, out);
+    BOOST_REQUIRE_MESSAGE(s.Start().ok(), "server restart");
+    auto c2 = s.Client();
+    for (auto& m : IssueManifests(c2, producer, UsccA(), 3)) labels.push_back(m);  // K2
+  }
+  BOOST_REQUIRE(labels.front().token.starts_with("WM1:K1/"));
+  BOOST_REQUIRE(labels.back().token.starts_with("WM1:K2/"));
+  const std::string work = MakeTempDir("cradle-archive");
+  const std::string dest = work + "/deploy.cbak";
+  const std::string pass = WritePassphrase(work, "pass", "a long enough passphrase");
+  const std::string wrong = WritePassphrase(work, "wrong", "a long enough passphrasf");
+  std::string out;
+  BOOST_REQUIRE_MESSAGE(
+      RunCommand(ServerBinary() + " backup --data " + s.data_dir() + " " + dest + " " + pass,
+                 &out) == 0,
+      out);
+  BOOST_TEST(s.Stop() == 0);
+  // The private keys are not in the archive in the clear.
+  const std::string archive = ReadFile(dest);
+  for (const char* kid : {"K1", "K2"}) {
+    const std::string seed = ReadFile(s.data_dir() + "/keys/" + kid + ".key");
+    BOOST_REQUIRE(!seed.empty());
+    BOOST_TEST(archive.find(seed.substr(0, 32)) == std::string::npos, kid);
+  }
+
+  // A wrong passphrase: refused, and nothing at all written.
+  const std::string refused = work + "/refused";
+  BOOST_TEST(RunCommand(ServerBinary() + " restore --data " + refused + " " + dest + " " + wrong,
+                        &out) != 0);
+  BOOST_TEST(out.find("passphrase") != std::string::npos, out);
+  BOOST_TEST(FilesUnder(refused).empty());
+  // A too-short passphrase file is refused before anything is read.
+  const std::string short_pass = WritePassphrase(work, "short", "short");
+  BOOST_TEST(
+      RunCommand(ServerBinary() + " restore --data " + refused + " " + dest + " " + short_pass,
+                 &out) != 0);
+  BOOST_TEST(FilesUnder(refused).empty());
+
+  // The right one: database, both keys, certificates and admin token, and no leftovers.
+  const std::string restored = work + "/restored";
+  BOOST_REQUIRE_MESSAGE(
+      RunCommand(ServerBinary() + " restore --data " + restored + " " + dest + " " + pass, &out) ==
+          0,
+      out);
+  const std::set<std::string> files = FilesUnder(restored);
+  for (const char* want :
+       {"cradle.db", "keys/K1.key", "keys/K2.key", "keys/active", "admin.token"}) {
+    BOOST_TEST(files.count(want) == 1, want);
+  }
+  for (const auto& f : files) {
+    BOOST_TEST(f.find(".restore-") == std::string::npos, "leftover " << f);
+    BOOST_TEST(!f.ends_with("-wal"), "leftover " << f);
+    BOOST_TEST(!f.ends_with("-shm"), "leftover " << f);
+  }
+  BOOST_TEST(ReadFile(restored + "/keys/K1.key") == ReadFile(s.data_dir() + "/keys/K1.key"));
+  BOOST_TEST(ReadFile(restored + "/keys/active") == ReadFile(s.data_dir() + "/keys/active"));
+  BOOST_TEST(((fs::status(restored + "/keys/K1.key").permissions() & fs::perms::group_all) ==
+              fs::perms::none));
+
+  // Every label printed before the backup verifies on the restored server, nothing copied by hand.
+  ServerProcess r(restored);
+  BOOST_REQUIRE_MESSAGE(r.Start().ok(), "restored server start");
+  auto c = r.Client();
+  for (const auto& m : labels) {
+    auto t = MustSend(c, "POST", "/api/v1/verify", {{"Content-Type", "application/json"}},
+                      json::serialize(json::object{{"token", m.token}}));
+    BOOST_TEST(t.status == 200, t.body);
+    const json::value v = ParseJson(t.body);
+    BOOST_TEST(v.at("valid").as_bool(), t.body);
+  }
   BOOST_TEST(r.Stop() == 0);
   std::error_code ec;
   fs::remove_all(work, ec);
@@ -327,12 +430,11 @@ BOOST_AUTO_TEST_CASE(no_sql_deletes_records) {
         // SQLite cannot alter a CHECK constraint: a migration rebuilds the table, copying every
         // row into TABLE_new before the old one is dropped and the copy renamed into its place.
         // That keeps the records, so it is the one DROP allowed on a record table.
-        const bool rebuilt =
-            ext == ".sql" &&
-            text.find("INSERT INTO " + table + "_new SELECT * FROM " + table + ";") <
-                static_cast<size_t>(it->position()) &&
-            text.find("ALTER TABLE " + table + "_new RENAME TO " + table + ";",
-                      static_cast<size_t>(it->position())) != std::string::npos;
+        const bool rebuilt = ext == ".sql" &&
+                             text.find("INSERT INTO " + table + "_new SELECT * FROM " + table +
+                                       ";") < static_cast<size_t>(it->position()) &&
+                             text.find("ALTER TABLE " + table + "_new RENAME TO " + table + ";",
+                                       static_cast<size_t>(it->position())) != std::string::npos;
         BOOST_TEST((!records.count(table) || rebuilt), e.path().string() << ": " << (*it)[0].str());
       }
     }

@@ -112,6 +112,7 @@ struct Harness {
   MetricsRegistry metrics;
   std::atomic<int> body_handler_calls{0};
   std::atomic<bool> slow_started{false};
+  std::atomic<bool> release_slow{false};  // /slow answers once the test sets this (or after 10 s)
   std::unique_ptr<Server> server;
 
   explicit Harness(const std::function<void(ServerOptions&)>& tweak = {}) {
@@ -146,7 +147,10 @@ struct Harness {
     router.Add("GET", "/throw", [](Request&) -> Response { throw std::runtime_error("boom"); });
     router.Add("GET", "/slow", [this](Request&) {
       slow_started = true;
-      std::this_thread::sleep_for(800ms);
+      const auto until = std::chrono::steady_clock::now() + 10s;
+      while (!release_slow.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(2ms);
+      }
       Response r;
       r.body = "slow done";
       return r;
@@ -382,7 +386,7 @@ BOOST_AUTO_TEST_CASE(expect_100_continue_is_answered) {
   BOOST_TEST(h.body_handler_calls.load() == 1);
 }
 
-BOOST_AUTO_TEST_CASE(slowloris_is_cut_off_at_read_deadline) {
+BOOST_AUTO_TEST_CASE(slowloris_is_cut_off_at_read_deadline, *boost::unit_test::label("timing")) {
   Harness h([](ServerOptions& o) { o.timeouts.read = 1s; });
   std::string request =
       "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 's') + "\r\n\r\n";
@@ -393,7 +397,7 @@ BOOST_AUTO_TEST_CASE(slowloris_is_cut_off_at_read_deadline) {
   BOOST_TEST(sent < request.size());
 }
 
-BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed) {
+BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed, *boost::unit_test::label("timing")) {
   Harness h([](ServerOptions& o) { o.timeouts.idle = 300ms; });
   net::HttpsClient client(h.ClientOpts());
   BOOST_REQUIRE(client.Get("/hello").ok());
@@ -449,7 +453,7 @@ BOOST_AUTO_TEST_CASE(old_tls_is_refused) {
   BOOST_TEST(cbc.find("Cipher is (NONE)") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(plain_http_to_tls_port_gets_no_answer) {
+BOOST_AUTO_TEST_CASE(plain_http_to_tls_port_gets_no_answer, *boost::unit_test::label("timing")) {
   Harness h;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   BOOST_REQUIRE(fd >= 0);
@@ -513,14 +517,25 @@ BOOST_AUTO_TEST_CASE(graceful_stop_waits_for_in_flight_handler) {
   const auto wait_start = SteadyClock::now();
   while (!h.slow_started.load() && Seconds(wait_start) < 5) std::this_thread::sleep_for(5ms);
   BOOST_REQUIRE(h.slow_started.load());
-  const auto stop_start = SteadyClock::now();
-  h.server->Stop();
-  const double stop_s = Seconds(stop_start);
+  // Stop() on its own thread: it must not return while the handler is held. No sleeps: the
+  // handler is released by the test, so the order is fixed whatever the machine's speed.
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    h.server->Stop();
+    stopped = true;
+  });
+  const auto drain_start = SteadyClock::now();
+  while (!h.server->draining() && Seconds(drain_start) < 5) std::this_thread::sleep_for(2ms);
+  const bool draining = h.server->draining();
+  const bool stopped_while_held = stopped.load();
+  h.release_slow = true;
+  stopper.join();
   t.join();
+  BOOST_TEST(draining);
+  BOOST_TEST(!stopped_while_held);  // Stop waited for the in-flight handler
   BOOST_REQUIRE_MESSAGE(slow.ok(), slow.status().ToString());
   BOOST_TEST(slow->status == 200);
   BOOST_TEST(slow->body == "slow done");
-  BOOST_TEST(stop_s >= 0.5);  // it waited for the ~800 ms handler
   BOOST_TEST(h.server->draining());
   // After the stop nothing listens.
   auto late = net::HttpsClient(h.ClientOpts()).Get("/hello");
@@ -552,8 +567,13 @@ BOOST_AUTO_TEST_CASE(connections_past_the_limit_are_closed) {
   auto refused = c.Get("/hello");
   BOOST_TEST(!refused.ok());
   a.Close();
-  std::this_thread::sleep_for(200ms);
-  auto admitted = c.Get("/hello");
+  // The server frees the slot once it sees the close: poll (bounded) instead of sleeping.
+  Result<net::ClientResponse> admitted = Status("PENDING", "");
+  const auto start = SteadyClock::now();
+  do {
+    admitted = c.Get("/hello");
+    if (!admitted.ok()) std::this_thread::sleep_for(10ms);
+  } while (!admitted.ok() && Seconds(start) < 5);
   BOOST_REQUIRE_MESSAGE(admitted.ok(), admitted.status().ToString());
   BOOST_TEST(admitted->status == 200);
 }
@@ -566,7 +586,20 @@ BOOST_AUTO_TEST_CASE(metrics_and_access_log) {
                     .Get("/nothing-here", {{"Authorization", "Bearer s3cret-bearer"},
                                            {"Cookie", "sid=s3cret-cookie"}})
                     .ok());
-  std::this_thread::sleep_for(50ms);  // the log line is written after the response
+  // The log line and the counters are written after the response: poll (bounded) for them.
+  const std::string want =
+      "cradle_http_requests_total{method=\"GET\",route=\"unmatched\","
+      "status=\"404\"} 1\n";
+  const auto start = SteadyClock::now();
+  while (Seconds(start) < 5) {
+    bool logged = false;
+    {
+      std::lock_guard<std::mutex> lock(h.log_mu);
+      logged = h.log_lines.size() >= 4;
+    }
+    if (logged && h.metrics.Render().find(want) != std::string::npos) break;
+    std::this_thread::sleep_for(5ms);
+  }
   const std::string text = h.metrics.Render();
   BOOST_TEST(text.find("cradle_http_requests_total{method=\"GET\",route=\"/echo/{id}\","
                        "status=\"200\"} 3\n") != std::string::npos,

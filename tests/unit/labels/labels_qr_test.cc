@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE labels_qr_test
 #include <qrencode.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 
 #include "server/labels/label.h"
@@ -36,7 +37,11 @@ GreyImage Rasterise(const QrMatrix& m, int px) {
 }
 
 BOOST_AUTO_TEST_CASE(every_valid_vector_round_trips) {
-  for (const auto& v : testing::LoadValidTokens()) {
+  // An empty vector file must fail here, not pass a loop that ran zero times.
+  const auto vectors = testing::LoadValidTokens();
+  BOOST_REQUIRE(!vectors.empty());
+  size_t round_tripped = 0;
+  for (const auto& v : vectors) {
     Result<QrMatrix> m = EncodeQr(v.token);
     BOOST_REQUIRE_MESSAGE(m.ok(), m.status().ToString());
     BOOST_CHECK_EQUAL(m->ecc, 'Q');
@@ -46,7 +51,9 @@ BOOST_AUTO_TEST_CASE(every_valid_vector_round_trips) {
     const auto texts = DecodeQr(Rasterise(*m, 4));
     BOOST_REQUIRE_EQUAL(texts.size(), 1u);
     BOOST_CHECK_EQUAL(texts[0], v.token);
+    ++round_tripped;
   }
+  BOOST_CHECK_EQUAL(round_tripped, vectors.size());
 }
 
 BOOST_AUTO_TEST_CASE(typical_token_is_version_8_at_level_q) {
@@ -79,11 +86,17 @@ BOOST_AUTO_TEST_CASE(tampered_matrix_does_not_decode_to_the_token) {
   const std::string token = testing::LoadValidTokens().front().token;
   Result<QrMatrix> m = EncodeQr(token);
   BOOST_REQUIRE(m.ok());
+  // Positive control: the untouched matrix decodes, so an empty result below means the damage
+  // defeated the decoder, not that the decoder never works.
+  const auto intact = DecodeQr(Rasterise(*m, 4));
+  BOOST_REQUIRE_EQUAL(intact.size(), 1u);
+  BOOST_REQUIRE_EQUAL(intact[0], token);
   // Blank the whole lower half: beyond any error correction.
   for (int y = m->width / 2; y < m->width; ++y) {
     for (int x = 0; x < m->width; ++x) m->modules[static_cast<size_t>(y) * m->width + x] = 0;
   }
-  for (const auto& t : DecodeQr(Rasterise(*m, 4))) BOOST_CHECK_NE(t, token);
+  const auto damaged = DecodeQr(Rasterise(*m, 4));
+  BOOST_CHECK(std::find(damaged.begin(), damaged.end(), token) == damaged.end());
 }
 
 BOOST_AUTO_TEST_CASE(rejects_payloads_outside_the_alphanumeric_set) {

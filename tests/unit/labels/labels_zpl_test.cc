@@ -7,6 +7,7 @@
 #include "server/labels/label.h"
 #include "server/labels/zpl.h"
 #include "tests/support/qr_decode.h"
+#include "tests/support/zpl_render.h"
 #include "tests/unit/labels/labels_fixtures.h"
 
 namespace cradle::labels {
@@ -116,30 +117,89 @@ BOOST_AUTO_TEST_CASE(compression_codes_round_trip) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(native_qr_sits_in_a_blank_zone_and_decodes) {
-  // What the printer would print: the raster plus the ^BQN symbol at ^FO, mag dots a module.
+// What the printer prints: the label rendered by an independent ZPL interpreter
+// (tests/support/zpl_render, zxing-cpp's QR writer for ^BQN), then decoded by zxing.
+BOOST_AUTO_TEST_CASE(printed_label_decodes_to_its_token_with_an_independent_renderer) {
+  for (LabelSize size : {LabelSize::k100, LabelSize::k150, LabelSize::k200}) {
+    const auto v = LoadValidTokens().front();
+    Result<std::string> zpl = RenderLabel(SampleContent(v), size, LabelFormat::kZpl);
+    BOOST_REQUIRE(zpl.ok());
+    auto pages = cradle::testing::RenderZpl(*zpl);
+    BOOST_REQUIRE_MESSAGE(pages.ok(), pages.status().ToString());
+    BOOST_REQUIRE_EQUAL(pages->size(), 1u);
+    const auto& page = pages->front();
+    const int dots = static_cast<int>(size) * 8;
+    BOOST_CHECK_EQUAL(page.image.width, dots);
+    BOOST_CHECK_EQUAL(page.image.height, dots);
+    BOOST_REQUIRE_EQUAL(page.qr.size(), 1u);
+    BOOST_CHECK_EQUAL(page.qr[0].ecc, 'Q');
+    BOOST_CHECK_EQUAL(page.qr[0].text, v.token);
+    const auto texts = cradle::testing::DecodeQr(page.image);
+    BOOST_REQUIRE_EQUAL(texts.size(), 1u);
+    BOOST_CHECK_EQUAL(texts[0], v.token);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(native_qr_sits_in_a_blank_zone_inside_the_label) {
   const auto v = LoadValidTokens().front();
   Result<std::string> zpl = RenderLabel(SampleContent(v), LabelSize::k100, LabelFormat::kZpl);
   BOOST_REQUIRE(zpl.ok());
-  const auto g = testing::FindGraphics(*zpl).at(0);
-  auto img = testing::BitsToGrey(testing::ExpandGraphic(g), g.row_bytes, 800);
-  const QrField f = FindQrField(*zpl);
-  Result<QrMatrix> qr = EncodeQr(v.token);
-  BOOST_REQUIRE(qr.ok());
-  const int q = QrMatrix::kQuietZone * f.mag;
-  const int side = qr->width * f.mag;
-  // Symbol plus quiet zone must be blank in the raster, and inside the label.
-  BOOST_REQUIRE_GE(f.x - q, 0);
-  BOOST_REQUIRE_LE(f.x + side + q, 800);
-  BOOST_CHECK_EQUAL(testing::InkFraction(img, f.x - q, f.y - q, side + 2 * q, side + 2 * q), 0.0);
-  for (int y = 0; y < side; ++y) {
-    for (int x = 0; x < side; ++x) {
-      if (qr->Dark(x / f.mag, y / f.mag)) img.pixels[(f.y + y) * img.width + f.x + x] = 0;
-    }
+  cradle::testing::ZplRenderOptions raster_only;
+  raster_only.draw_barcodes = false;
+  auto pages = cradle::testing::RenderZpl(*zpl, raster_only);
+  BOOST_REQUIRE_MESSAGE(pages.ok(), pages.status().ToString());
+  BOOST_REQUIRE_EQUAL(pages->size(), 1u);
+  const auto& page = pages->front();
+  BOOST_REQUIRE_EQUAL(page.qr.size(), 1u);
+  const auto& q = page.qr[0];
+  BOOST_REQUIRE_GT(q.modules, 20);
+  const int quiet = 4 * q.magnification;  // the 4-module quiet zone
+  const int side = q.modules * q.magnification;
+  BOOST_CHECK_GE(q.x - quiet, 0);
+  BOOST_CHECK_GE(q.y - quiet, 0);
+  BOOST_CHECK_LE(q.x + side + quiet, page.image.width);
+  BOOST_CHECK_LE(q.y + side + quiet, page.image.height);
+  // The raster leaves the symbol and its quiet zone blank, and is not blank itself.
+  BOOST_CHECK_EQUAL(testing::InkFraction(page.image, q.x - quiet, q.y - quiet, side + 2 * quiet,
+                                         side + 2 * quiet),
+                    0.0);
+  BOOST_CHECK_GT(testing::InkFraction(page.image, 0, 0, page.image.width, page.image.height), 0.03);
+}
+
+BOOST_AUTO_TEST_CASE(every_printed_label_of_a_run_decodes_in_order) {
+  const auto vectors = LoadValidTokens();
+  std::vector<LabelContent> run;
+  for (const auto& v : vectors) run.push_back(SampleContent(v));
+  Result<std::string> zpl = RenderPrintRun(run, LabelSize::k100, LabelFormat::kZpl);
+  BOOST_REQUIRE(zpl.ok());
+  auto pages = cradle::testing::RenderZpl(*zpl);
+  BOOST_REQUIRE_MESSAGE(pages.ok(), pages.status().ToString());
+  BOOST_REQUIRE_EQUAL(pages->size(), vectors.size());
+  for (size_t i = 0; i < vectors.size(); ++i) {
+    const auto texts = cradle::testing::DecodeQr((*pages)[i].image);
+    BOOST_REQUIRE_EQUAL(texts.size(), 1u);
+    BOOST_CHECK_EQUAL(texts[0], vectors[i].token);
   }
-  const auto texts = cradle::testing::DecodeQr(img);
+}
+
+// The interpreter is a real check: a damaged ^FD does not print the token, a broken ^GFA is
+// refused.
+BOOST_AUTO_TEST_CASE(independent_renderer_sees_damage) {
+  const auto v = LoadValidTokens().front();
+  Result<std::string> zpl = RenderLabel(SampleContent(v), LabelSize::k100, LabelFormat::kZpl);
+  BOOST_REQUIRE(zpl.ok());
+  std::string wrong = *zpl;
+  const size_t fd = wrong.find("^FDQM,A");
+  BOOST_REQUIRE(fd != std::string::npos);
+  wrong[fd + 7 + 10] = wrong[fd + 7 + 10] == 'A' ? 'B' : 'A';  // one character of the token
+  auto pages = cradle::testing::RenderZpl(wrong);
+  BOOST_REQUIRE(pages.ok());
+  const auto texts = cradle::testing::DecodeQr(pages->front().image);
   BOOST_REQUIRE_EQUAL(texts.size(), 1u);
-  BOOST_CHECK_EQUAL(texts[0], v.token);
+  BOOST_CHECK_NE(texts[0], v.token);
+  std::string broken = *zpl;
+  broken.insert(broken.find("^GFA,") + 5, "9");  // declared size no longer matches the data
+  BOOST_CHECK(!cradle::testing::RenderZpl(broken).ok());
 }
 
 BOOST_AUTO_TEST_CASE(print_run_is_one_block_per_label_in_order) {
