@@ -163,8 +163,9 @@ Status CapacityRules(const Context&, store::Txn& txn, const CivilDate& as_of, in
     if (!f.ok()) continue;  // a receipt naming a facility since removed
     if (Is(f->kind, FacilityKind::kLandfill) && f->volume_m3 && *f->volume_m3 > 0) {
       const double used =
-          LandfillVolumeUsedM3(r.cumulative_g / 1e6, f->density_t_per_m3.value_or(1.3),
-                               f->cover_fraction.value_or(0)) /
+          LandfillVolumeUsedM3(r.cumulative_g / 1e6,
+                               f->density_t_per_m3.value_or(kDefaultLandfillDensityTPerM3),
+                               f->cover_fraction.value_or(kDefaultLandfillCoverFraction)) /
           *f->volume_m3;
       if (Status s = OpenCapacity(opener, f->id, f->operator_org, used, "volume", at); !s.ok()) {
         return s;
@@ -240,7 +241,8 @@ Result<CaseWithHistory> GetCase(const Context& ctx, const Principal& p, int64_t 
 Result<CaseWithHistory> ActOnCase(const Context& ctx, const Principal& p, int64_t id,
                                   const std::string& action, const std::string& note) {
   if (note.size() > 2000) return Status("INVALID_FIELD", "note: at most 2000 bytes");
-  if (!Is(action, CaseAction::kDispatch) && !Is(action, CaseAction::kRespond) && !Is(action, CaseAction::kClose) && !Is(action, CaseAction::kReopen)) {
+  if (!Is(action, CaseAction::kDispatch) && !Is(action, CaseAction::kRespond) &&
+      !Is(action, CaseAction::kClose) && !Is(action, CaseAction::kReopen)) {
     return Status("INVALID_FIELD", "action: one of dispatch, respond, close, reopen");
   }
   std::optional<CaseWithHistory> out;

@@ -8,6 +8,7 @@
 #include "server/service/demo_history.h"
 #include "server/service/manifests.h"
 #include "server/service/parties.h"
+#include "server/service/rules.h"
 
 namespace cradle::service {
 namespace {
@@ -20,8 +21,8 @@ std::string Uscc(const char* kind, int n) {
   return DemoUscc(body);
 }
 
-store::Org MakeOrg(std::string uscc, std::string name, std::vector<std::string> roles,
-                   bool small, std::string contact) {
+store::Org MakeOrg(std::string uscc, std::string name, std::vector<std::string> roles, bool small,
+                   std::string contact) {
   store::Org o;
   o.uscc = std::move(uscc);
   o.name = std::move(name);
@@ -34,9 +35,7 @@ store::Org MakeOrg(std::string uscc, std::string name, std::vector<std::string> 
 
 }  // namespace
 
-std::string DemoUscc(const std::string& first17) {
-  return first17 + UsccCheckChar(first17);
-}
+std::string DemoUscc(const std::string& first17) { return first17 + UsccCheckChar(first17); }
 
 Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   Principal admin;
@@ -69,8 +68,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
       !s.ok()) {
     return s;
   }
-  if (Status s = org(MakeOrg(landfill_op, "台州湾新区飞灰填埋场", {"facility"}, false,
-                             "李工 0576-88000002"));
+  if (Status s = org(
+          MakeOrg(landfill_op, "台州湾新区飞灰填埋场", {"facility"}, false, "李工 0576-88000002"));
       !s.ok()) {
     return s;
   }
@@ -98,8 +97,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   landfill.kind = "landfill";
   landfill.accepts = {"772-002-18"};
   landfill.volume_m3 = 238000;
-  landfill.density_t_per_m3 = 1.3;
-  landfill.cover_fraction = 0.15;
+  landfill.density_t_per_m3 = kDefaultLandfillDensityTPerM3;
+  landfill.cover_fraction = kDefaultLandfillCoverFraction;
   landfill.regime = "exempt";
   if (auto r = CreateFacility(ctx, admin, landfill); !r.ok()) return r.status();
   store::Facility transfer;
@@ -127,8 +126,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
     char name[64];
     std::snprintf(name, sizeof name, "重点产废单位%02d", i);
     key_producers.push_back(Uscc("KEY", i));
-    if (Status s = org(MakeOrg(Uscc("KEY", i), name, {"producer"}, false, "0576-8801" +
-                                                                          std::to_string(1000 + i)));
+    if (Status s = org(MakeOrg(Uscc("KEY", i), name, {"producer"}, false,
+                               "0576-8801" + std::to_string(1000 + i)));
         !s.ok()) {
       return s;
     }
@@ -137,8 +136,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
     char name[64];
     std::snprintf(name, sizeof name, "小微企业%03d", i);
     const std::string u = Uscc("XWQ", i);
-    if (Status s = org(MakeOrg(u, name, {"producer"}, true, "0576-8802" +
-                                                             std::to_string(1000 + i)));
+    if (Status s =
+            org(MakeOrg(u, name, {"producer"}, true, "0576-8802" + std::to_string(1000 + i)));
         !s.ok()) {
       return s;
     }
@@ -171,8 +170,8 @@ Status SeedDemo(const Context& ctx, const std::string& tokens_path) {
   if (auto r = IssueManifests(ctx, admin, lab); !r.ok()) return r.status();
 
   // Six months of history with planted discrepancies, and the cases they opened.
-  DemoParties parties{regulator, incinerator, collector, landfill_op, utilisation, key_producers,
-                      members};
+  DemoParties parties{regulator,   incinerator,   collector, landfill_op,
+                      utilisation, key_producers, members};
   if (Status s = SeedDemoHistory(ctx, parties); !s.ok()) return s;
 
   if (Status s = token(regulator, Role::kRegulator, "regulator"); !s.ok()) return s;

@@ -8,6 +8,7 @@
 
 #include "core/civil_time.h"
 #include "core/digital_id.h"
+#include "core/sha256.h"
 #include "core/uuid.h"
 #include "core/waste_code.h"
 #include "core/wm1.h"
@@ -113,7 +114,7 @@ class HistoryWriter {
     e.received_at = at;
     if (std::string(kind) != "pickup") e.facility = *m.destination;
     if (std::string(kind) == "dispose") e.method = "D1";
-    e.content_sha256 = store::Sha256Hex(e.event_id + kind);
+    e.content_sha256 = Sha256Hex(e.event_id + kind);
     if (auto seq = store::InsertEventAt(txn, e, tz); !seq.ok()) return seq.status();
     if (mass <= 0) return Status();
     // The evidence live ingest would record: against the declared mass (and at receipt the

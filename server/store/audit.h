@@ -34,7 +34,5 @@ Result<Page<AuditEntry, int64_t>> ListAudit(Txn& txn, int64_t after, int limit);
 
 // The hash of one entry from its fields (as described above).
 std::string AuditHash(const AuditEntry& entry);
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace cradle::store

@@ -63,7 +63,8 @@ Status AddProducer(Txn& txn, const EventFact& f) {
 }
 
 Status AddFacility(Txn& txn, const EventFact& f) {
-  if (!f.facility || (!Is(f.kind, EventKind::kReceive) && !Is(f.kind, EventKind::kDispose))) return Status();
+  if (!f.facility || (!Is(f.kind, EventKind::kReceive) && !Is(f.kind, EventKind::kDispose)))
+    return Status();
   const char* sql =
       Is(f.kind, EventKind::kReceive)
           ? "INSERT INTO recon_facility_month (month, facility, received, received_g) VALUES "
@@ -187,13 +188,6 @@ Result<int64_t> InsertFindingAt(Txn& txn, const ScanFinding& f) {
       .Bind(7, f.at);
   CRADLE_STORE_RETURN_IF_ERROR(s.Run());
   return txn.LastInsertRowId();
-}
-
-Status SetManifestStatus(Txn& txn, const std::string& id, const std::string& status, int64_t at) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("UPDATE manifests SET status = ?, updated_at = ? WHERE id = ?"));
-  s.Bind(1, status).Bind(2, at).Bind(3, id);
-  return s.Run();
 }
 
 Result<std::vector<ProducerRollup>> ProducerRollups(Txn& txn, const std::string& month) {
