@@ -24,25 +24,11 @@
 #include "server/service/parties.h"
 #include "server/service/scans.h"
 #include "server/store/database.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::service::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cradle-recon-XXXXXX").string();
-    BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::cradle::testing::TempDir;  // tests/support/temp_dir.h
 
 // Local (+08:00) midnight of a date, in micros UTC.
 inline int64_t At(int y, int m, int d, int hour = 0, int minute = 0) {

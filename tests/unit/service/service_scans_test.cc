@@ -23,28 +23,14 @@
 #include "server/store/audit.h"
 #include "server/store/database.h"
 #include "server/store/scans.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::service {
 namespace {
 
 constexpr int64_t kT0 = 1'795'000'000'000'000;  // 2026-11-18, micros UTC
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cradle-scans-XXXXXX").string();
-    BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::cradle::testing::TempDir;  // tests/support/temp_dir.h
 
 // A deployment with a producer, a collector, two facility operators and three facilities:
 // FAC-A (ours, takes 071-001-08 and 772-002-18), FAC-B (operated by another org, takes all),
