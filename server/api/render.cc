@@ -98,10 +98,14 @@ boost::json::object RenderEvent(const store::ManifestEvent& e, int tz) {
 }
 
 boost::json::object RenderAudit(const store::AuditEntry& a) {
-  return {{"seq", a.seq},       {"at", a.at},
-          {"actor", a.actor},   {"action", a.action},
-          {"object", a.object}, {"change_sha256", a.change_sha256},
-          {"prev_hash", a.prev_hash}, {"hash", a.hash}};
+  return {{"seq", a.seq},
+          {"at", a.at},
+          {"actor", a.actor},
+          {"action", a.action},
+          {"object", a.object},
+          {"change_sha256", a.change_sha256},
+          {"prev_hash", a.prev_hash},
+          {"hash", a.hash}};
 }
 
 boost::json::object RenderCase(const store::Case& c, int tz) {

@@ -97,9 +97,7 @@ json::object RenderSummary(const store::Transfer& t, int tz) {
 }
 
 // Codes of the transfer use cases that are the client's to fix (422).
-Response TransferProblem(const Status& s) {
-  return FromStatus(s);
-}
+Response TransferProblem(const Status& s) { return FromStatus(s); }
 
 // Authenticates (401/429 answered here) and runs `fn`. These handlers predate route.h and keep
 // their own readers; their conversion to Route() is a later, mechanical change.
@@ -179,77 +177,77 @@ service::RevisionChanges ReadChanges(FieldReader& top, const json::object& c) {
 
 void Routes(http::Router& router, Deps& d) {
   router.Add("POST", "/api/v1/transfers", Authed(d, [&d](Request& req, const Principal& p) {
-    Response problem;
-    auto body = ParseJsonObject(req, &problem);
-    if (!body) return problem;
-    FieldReader r(*body);
-    r.OnlyKnown({"sender", "carrier", "receiver", "vehicle", "driver", "purpose", "planned_on",
-                 "containers"});
-    service::CreateTransferInput in;
-    in.sender = r.String("sender", true, 18).value_or("");
-    in.carrier = r.String("carrier", true, 18).value_or("");
-    in.receiver = r.String("receiver", true, 64).value_or("");
-    in.vehicle = r.String("vehicle", true, 64).value_or("");
-    if (auto v = r.String("purpose", true, 16)) {
-      if (*v != "disposal" && *v != "utilisation") {
-        r.Add("purpose", "INVALID_PURPOSE", "disposal or utilisation");
-      }
-      in.purpose = *v;
-    }
-    if (auto v = r.String("planned_on", false, 10)) {
-      if (!ParseIsoDate(*v).ok()) r.Add("planned_on", "INVALID_DATE", "YYYY-MM-DD");
-      in.planned_on = *v;
-    }
-    if (const auto* dr = r.Object("driver", false)) {
-      FieldReader x(*dr, "driver.");
-      x.OnlyKnown({"name", "licence"});
-      in.driver_name = x.String("name", false, 100);
-      in.driver_licence = x.String("licence", false, 64);
-      for (auto& e : x.errors()) r.errors().push_back(e);
-    }
-    if (in.vehicle.empty() && r.ok()) r.Add("vehicle", "REQUIRED", "the vehicle's plate");
-    in.containers =
-        r.Strings("containers", true, service::kMaxTransferContainers, 64).value_or(
-            std::vector<std::string>{});
-    if (!r.ok()) return ValidationProblem(std::move(r.errors()));
-    auto v = service::CreateTransfer(d.ctx, p, in);
-    if (!v.ok()) return TransferProblem(v.status());
-    return JsonResponse(201, RenderTransfer(*v, Tz(d)));
-  }));
+               Response problem;
+               auto body = ParseJsonObject(req, &problem);
+               if (!body) return problem;
+               FieldReader r(*body);
+               r.OnlyKnown({"sender", "carrier", "receiver", "vehicle", "driver", "purpose",
+                            "planned_on", "containers"});
+               service::CreateTransferInput in;
+               in.sender = r.String("sender", true, 18).value_or("");
+               in.carrier = r.String("carrier", true, 18).value_or("");
+               in.receiver = r.String("receiver", true, 64).value_or("");
+               in.vehicle = r.String("vehicle", true, 64).value_or("");
+               if (auto v = r.String("purpose", true, 16)) {
+                 if (*v != "disposal" && *v != "utilisation") {
+                   r.Add("purpose", "INVALID_PURPOSE", "disposal or utilisation");
+                 }
+                 in.purpose = *v;
+               }
+               if (auto v = r.String("planned_on", false, 10)) {
+                 if (!ParseIsoDate(*v).ok()) r.Add("planned_on", "INVALID_DATE", "YYYY-MM-DD");
+                 in.planned_on = *v;
+               }
+               if (const auto* dr = r.Object("driver", false)) {
+                 FieldReader x(*dr, "driver.");
+                 x.OnlyKnown({"name", "licence"});
+                 in.driver_name = x.String("name", false, 100);
+                 in.driver_licence = x.String("licence", false, 64);
+                 for (auto& e : x.errors()) r.errors().push_back(e);
+               }
+               if (in.vehicle.empty() && r.ok())
+                 r.Add("vehicle", "REQUIRED", "the vehicle's plate");
+               in.containers = r.Strings("containers", true, service::kMaxTransferContainers, 64)
+                                   .value_or(std::vector<std::string>{});
+               if (!r.ok()) return ValidationProblem(std::move(r.errors()));
+               auto v = service::CreateTransfer(d.ctx, p, in);
+               if (!v.ok()) return TransferProblem(v.status());
+               return JsonResponse(201, RenderTransfer(*v, Tz(d)));
+             }));
   router.Add("GET", "/api/v1/transfers", Authed(d, [&d](Request& req, const Principal& p) {
-    Response problem;
-    auto paging = ReadPaging(req, &problem);
-    if (!paging) return problem;
-    service::TransferQuery q;
-    q.status = req.Query("status");
-    q.party = req.Query("party");
-    q.month = req.Query("month");
-    if (auto o = req.Query("overdue")) {
-      if (*o != "true" && *o != "false") {
-        return ValidationProblem({{"overdue", "WRONG_TYPE", "true or false"}});
-      }
-      q.overdue = *o == "true";
-    }
-    if (q.month && !ParseMonthKey(*q.month).ok()) {
-      return ValidationProblem({{"month", "INVALID_DATE", "YYYY-MM"}});
-    }
-    if (q.status && !ParseTransferStatus(*q.status)) {
-      return ValidationProblem({{"status", "INVALID_STATUS", "a transfer status"}});
-    }
-    auto page = service::ListTransfers(d.ctx, p, q, paging->after, paging->limit);
-    if (!page.ok()) return TransferProblem(page.status());
-    json::array items;
-    for (const auto& t : page->items) items.push_back(RenderSummary(t, Tz(d)));
-    return JsonResponse(200, json::object{{"items", std::move(items)},
-                                          {"next", Opt(page->next)}});
-  }));
+               Response problem;
+               auto paging = ReadPaging(req, &problem);
+               if (!paging) return problem;
+               service::TransferQuery q;
+               q.status = req.Query("status");
+               q.party = req.Query("party");
+               q.month = req.Query("month");
+               if (auto o = req.Query("overdue")) {
+                 if (*o != "true" && *o != "false") {
+                   return ValidationProblem({{"overdue", "WRONG_TYPE", "true or false"}});
+                 }
+                 q.overdue = *o == "true";
+               }
+               if (q.month && !ParseMonthKey(*q.month).ok()) {
+                 return ValidationProblem({{"month", "INVALID_DATE", "YYYY-MM"}});
+               }
+               if (q.status && !ParseTransferStatus(*q.status)) {
+                 return ValidationProblem({{"status", "INVALID_STATUS", "a transfer status"}});
+               }
+               auto page = service::ListTransfers(d.ctx, p, q, paging->after, paging->limit);
+               if (!page.ok()) return TransferProblem(page.status());
+               json::array items;
+               for (const auto& t : page->items) items.push_back(RenderSummary(t, Tz(d)));
+               return JsonResponse(
+                   200, json::object{{"items", std::move(items)}, {"next", Opt(page->next)}});
+             }));
   router.Add("GET", "/api/v1/transfers/{id}", Authed(d, [&d](Request& req, const Principal& p) {
-    const std::string id = req.Param("id");
-    if (!ValidId(id)) return NoTransfer(id);
-    auto v = service::GetTransfer(d.ctx, p, id);
-    if (!v.ok()) return TransferProblem(v.status());
-    return JsonResponse(200, RenderTransfer(*v, Tz(d)));
-  }));
+               const std::string id = req.Param("id");
+               if (!ValidId(id)) return NoTransfer(id);
+               auto v = service::GetTransfer(d.ctx, p, id);
+               if (!v.ok()) return TransferProblem(v.status());
+               return JsonResponse(200, RenderTransfer(*v, Tz(d)));
+             }));
   router.Add("POST", "/api/v1/transfers/{id}/containers",
              Authed(d, [&d](Request& req, const Principal& p) {
                const std::string id = req.Param("id");
@@ -263,26 +261,27 @@ void Routes(http::Router& router, Deps& d) {
                auto remove = r.Strings("remove", false, service::kMaxTransferContainers, 64);
                if (r.ok() && !add && !remove) r.Add("add", "REQUIRED", "add or remove");
                if (!r.ok()) return ValidationProblem(std::move(r.errors()));
-               auto v = service::EditTransferContainers(d.ctx, p, id, add.value_or(std::vector<std::string>{}),
-                                                        remove.value_or(std::vector<std::string>{}));
+               auto v = service::EditTransferContainers(
+                   d.ctx, p, id, add.value_or(std::vector<std::string>{}),
+                   remove.value_or(std::vector<std::string>{}));
                if (!v.ok()) return TransferProblem(v.status());
                return JsonResponse(200, RenderTransfer(*v, Tz(d)));
              }));
   // Actions with no body of their own (an empty body or {}).
   auto simple = [&router, &d](const char* path, auto fn) {
     router.Add("POST", path, Authed(d, [&d, fn](Request& req, const Principal& p) {
-      const std::string id = req.Param("id");
-      if (!ValidId(id)) return NoTransfer(id);
-      Response problem;
-      auto body = Body(req, &problem, true);
-      if (!body) return problem;
-      FieldReader r(*body);
-      r.OnlyKnown({});
-      if (!r.ok()) return ValidationProblem(std::move(r.errors()));
-      auto v = fn(d.ctx, p, id);
-      if (!v.ok()) return TransferProblem(v.status());
-      return JsonResponse(200, RenderTransfer(*v, Tz(d)));
-    }));
+                 const std::string id = req.Param("id");
+                 if (!ValidId(id)) return NoTransfer(id);
+                 Response problem;
+                 auto body = Body(req, &problem, true);
+                 if (!body) return problem;
+                 FieldReader r(*body);
+                 r.OnlyKnown({});
+                 if (!r.ok()) return ValidationProblem(std::move(r.errors()));
+                 auto v = fn(d.ctx, p, id);
+                 if (!v.ok()) return TransferProblem(v.status());
+                 return JsonResponse(200, RenderTransfer(*v, Tz(d)));
+               }));
   };
   simple("/api/v1/transfers/{id}/submit", &service::SubmitTransfer);
   simple("/api/v1/transfers/{id}/sign", &service::SignTransfer);
@@ -401,7 +400,8 @@ void Routes(http::Router& router, Deps& d) {
                  const std::string id = req.Param("id");
                  bool numeric = !id.empty() && id.size() <= 18;
                  for (char c : id) numeric = numeric && c >= '0' && c <= '9';
-                 if (!numeric) return http::Problem(404, "NOT_FOUND", "Not Found", "no revision " + id);
+                 if (!numeric)
+                   return http::Problem(404, "NOT_FOUND", "Not Found", "no revision " + id);
                  Response problem;
                  auto body = Body(req, &problem, true);
                  if (!body) return problem;
@@ -409,8 +409,8 @@ void Routes(http::Router& router, Deps& d) {
                  r.OnlyKnown({"note"});
                  auto note = r.String("note", false, 1000);
                  if (!r.ok()) return ValidationProblem(std::move(r.errors()));
-                 auto rev = service::AnswerRevision(d.ctx, p, std::stoll(id), approve,
-                                                    note.value_or(""));
+                 auto rev =
+                     service::AnswerRevision(d.ctx, p, std::stoll(id), approve, note.value_or(""));
                  if (!rev.ok()) return TransferProblem(rev.status());
                  return JsonResponse(200, RenderRevision(*rev, Tz(d)));
                }));
@@ -423,16 +423,13 @@ json::object RenderTransfer(const service::TransferView& v, int tz) {
   json::object o = RenderSummary(v.t, tz);
   json::array containers;
   for (const auto& c : v.containers) {
-    json::object x{{"manifest", c.manifest_id},
-                   {"status", c.status},
-                   {"waste_code", Dashed(c.waste_code)},
-                   {"packaging", c.packaging},
-                   {"declared_g", c.declared_g},
-                   {"pickup_g", OptInt(c.pickup_g)},
-                   {"received_g", OptInt(c.received_g)},
-                   {"apportioned", c.apportioned}};
+    json::object x{{"manifest", c.manifest_id},          {"status", c.status},
+                   {"waste_code", Dashed(c.waste_code)}, {"packaging", c.packaging},
+                   {"declared_g", c.declared_g},         {"pickup_g", OptInt(c.pickup_g)},
+                   {"received_g", OptInt(c.received_g)}, {"apportioned", c.apportioned}};
     if (c.status == "refused") {
-      x["refusal"] = json::object{{"reason", Opt(c.refusal_reason)}, {"mass_g", OptInt(c.refused_g)}};
+      x["refusal"] =
+          json::object{{"reason", Opt(c.refusal_reason)}, {"mass_g", OptInt(c.refused_g)}};
     } else {
       x["refusal"] = nullptr;
     }

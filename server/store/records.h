@@ -127,7 +127,7 @@ struct IdempotencyRecord {
   std::string request_sha256;  // hex SHA-256 of the request
   std::string result;          // what the use case did, e.g. the ids it created (column
                                // `response_body`; column `status` is written 0, unused)
-  int64_t created_at = 0;  // set by the store
+  int64_t created_at = 0;      // set by the store
 };
 
 struct AuditEntry {

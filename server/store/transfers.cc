@@ -245,8 +245,8 @@ Result<Custody> FindCustody(Txn& txn, const std::string& manifest_id) {
 
 Status SetOpenTransfer(Txn& txn, const std::string& manifest_id,
                        const std::optional<std::string>& transfer_id) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("UPDATE manifests SET open_transfer = ? WHERE id = ?"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt s,
+                                txn.Prepare("UPDATE manifests SET open_transfer = ? WHERE id = ?"));
   s.Bind(1, transfer_id).Bind(2, manifest_id);
   return s.Run();
 }
@@ -328,8 +328,8 @@ Result<std::vector<TransferLogEntry>> ListTransferLog(Txn& txn, const std::strin
   while (true) {
     CRADLE_STORE_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.OptText(4), s.Text(5), s.Text(6),
-                   s.Int(7)});
+    out.push_back(
+        {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.OptText(4), s.Text(5), s.Text(6), s.Int(7)});
   }
   return out;
 }
@@ -347,9 +347,8 @@ Result<int64_t> InsertRevision(Txn& txn, const TransferRevision& r) {
 }
 
 Result<TransferRevision> FindRevision(Txn& txn, int64_t id) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare(std::string("SELECT ") + kRevisionCols +
-                          " FROM transfer_revisions WHERE id = ?"));
+  CRADLE_STORE_ASSIGN_OR_RETURN(Stmt s, txn.Prepare(std::string("SELECT ") + kRevisionCols +
+                                                    " FROM transfer_revisions WHERE id = ?"));
   s.Bind(1, id);
   CRADLE_STORE_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status("NOT_FOUND", "no revision " + std::to_string(id));

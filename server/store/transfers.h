@@ -24,7 +24,8 @@ struct Transfer {
   std::optional<std::string> driver_name, driver_licence;
   std::string purpose;  // disposal | utilisation
   std::optional<std::string> planned_on;
-  std::string status;  // draft | submitted | in_transit | delivered | received | refused | cancelled
+  std::string
+      status;  // draft | submitted | in_transit | delivered | received | refused | cancelled
   bool ad_hoc = false;
   std::optional<std::string> trip_day;
   std::optional<std::string> return_of;
@@ -80,8 +81,8 @@ struct TransferRevision {
   std::string proposed_by, proposed_actor;
   std::string changes = "{}";  // JSON object
   std::string reason;
-  std::string status;                // proposed | applied | refused
-  std::vector<std::string> parties;  // who must approve
+  std::string status;                 // proposed | applied | refused
+  std::vector<std::string> parties;   // who must approve
   std::optional<std::string> before;  // JSON of the changed fields before, once applied
   int64_t created_at = 0;
   std::optional<int64_t> decided_at;

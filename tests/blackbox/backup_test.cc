@@ -327,12 +327,11 @@ BOOST_AUTO_TEST_CASE(no_sql_deletes_records) {
         // SQLite cannot alter a CHECK constraint: a migration rebuilds the table, copying every
         // row into TABLE_new before the old one is dropped and the copy renamed into its place.
         // That keeps the records, so it is the one DROP allowed on a record table.
-        const bool rebuilt =
-            ext == ".sql" &&
-            text.find("INSERT INTO " + table + "_new SELECT * FROM " + table + ";") <
-                static_cast<size_t>(it->position()) &&
-            text.find("ALTER TABLE " + table + "_new RENAME TO " + table + ";",
-                      static_cast<size_t>(it->position())) != std::string::npos;
+        const bool rebuilt = ext == ".sql" &&
+                             text.find("INSERT INTO " + table + "_new SELECT * FROM " + table +
+                                       ";") < static_cast<size_t>(it->position()) &&
+                             text.find("ALTER TABLE " + table + "_new RENAME TO " + table + ";",
+                                       static_cast<size_t>(it->position())) != std::string::npos;
         BOOST_TEST((!records.count(table) || rebuilt), e.path().string() << ": " << (*it)[0].str());
       }
     }
