@@ -184,7 +184,7 @@ bool SyncPhase(int n) {
         FormatRfc3339(SystemClock().NowMicros() / kMicrosPerSecond * kMicrosPerSecond);
     for (const Issued& m : *issued) {
       scans.push_back(scan::ScanRecord{NewUuidV4(), scan::ScanKind::kPickup, m.token, m.id,
-                                       1'251'500, at, "", "ZJ-J12345", ""});
+                                       1'251'500, at, "", "ZJ-J12345", "", ""});
     }
     const auto t0 = Steady::now();
     if (Status s = (*outbox)->EnqueueMany(scans); !s.ok()) {

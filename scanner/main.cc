@@ -1,7 +1,7 @@
-// cradle-scan: the handheld scanner client. Subcommands enroll, scan, image, sync, status
-// (scanner/README in the report; shared/spec/api.md for the wire). Exit codes: 0 ok, 1 some
-// scans rejected or parked (a held scan is not a failure), 2 usage or setup error, 3 network
-// failure after retries.
+// cradle-scan: the handheld scanner client. Subcommands enroll, scan, image, sync, status,
+// transfers, verify-transfer (scanner/README in the report; shared/spec/api.md for the wire). Exit
+// codes: 0 ok, 1 some scans rejected or parked (a held scan is not a failure), 2 usage or setup
+// error, 3 network failure after retries.
 #include <boost/program_options.hpp>
 
 #include <charconv>
@@ -35,8 +35,11 @@ constexpr char kUsage[] =
     "usage: cradle-scan COMMAND [options]\n"
     "  enroll --server https://HOST:PORT --ca CA.crt --cert DEV.crt --key DEV.key\n"
     "  scan   --kind pickup|receive|dispose|reject [--vehicle V] [--facility F] [--method D1]\n"
+    "         [--transfer ID]   bind the session to a stored trip: labels not on it are warned\n"
     "  image  FILE... --kind KIND [--mass M] [--vehicle V] [--facility F] [--method D1]\n"
-    "  sync   [--hold-for 24h] [--hold-retry 1m]\n"
+    "         [--transfer ID]\n"
+    "  sync   [--hold-for 24h] [--hold-retry 1m]   (also refreshes the stored trips)\n"
+    "  transfers [--stored]   fetch and list the open trips of this device's organisation\n"
     "  status\n"
     "  verify-transfer IMAGE|TOKEN   check a transfer manifest's QR offline (stored key set)\n"
     "every command takes --home DIR (default $CRADLE_SCAN_HOME or ~/.cradle-scan)\n";
@@ -155,13 +158,41 @@ void AddScanOptions(po::options_description& options) {
                                                          "vehicle plate (pickup)")(
       "facility", po::value<std::string>(), "facility id (receive, dispose, reject)")(
       "method", po::value<std::string>(), "disposal method code (dispose)")(
-      "home", po::value<std::string>(), "scanner home directory");
+      "transfer", po::value<std::string>(),
+      "a stored trip (cradle-scan transfers) to scan against")("home", po::value<std::string>(),
+                                                               "scanner home directory");
 }
 
-Result<ScanContext> ContextFrom(const po::variables_map& vm) {
+// The trip named by --transfer, from the store (no network: the session may be offline).
+Result<std::optional<Trip>> BoundTrip(const po::variables_map& vm, Outbox& outbox) {
+  if (!vm.count("transfer")) return std::optional<Trip>();
+  const std::string id = Opt(vm, "transfer");
+  Result<std::optional<Trip>> trip = outbox.FindTrip(id);
+  if (!trip.ok() || trip->has_value()) return trip;
+  Result<std::vector<Trip>> stored = outbox.Trips();
+  Result<std::optional<std::string>> fetched = outbox.GetMeta(kMetaTripsFetchedAt);
+  std::string known = "no trips are stored";
+  if (stored.ok() && !stored->empty()) {
+    known = "the stored trips are";
+    for (const Trip& t : *stored) known += " " + t.id;
+  }
+  const bool never = !fetched.ok() || !fetched->has_value();
+  return Status("UNKNOWN_TRANSFER",
+                "transfer " + id + " is not among the open trips of this device's organisation (" +
+                    known + (never ? "; never fetched" : "") +
+                    "): run cradle-scan transfers with a network, and check the number");
+}
+
+// --vehicle and --facility default to the bound trip's vehicle and receiver.
+Result<ScanContext> ContextFrom(const po::variables_map& vm, const std::optional<Trip>& trip) {
   std::optional<ScanKind> kind = ParseKind(Opt(vm, "kind"));
   if (!kind) return Status("USAGE", "--kind must be pickup, receive, dispose or reject");
   ScanContext context{*kind, Opt(vm, "facility"), Opt(vm, "vehicle"), Opt(vm, "method")};
+  if (trip && *kind == ScanKind::kPickup && context.vehicle.empty())
+    context.vehicle = trip->vehicle;
+  if (trip && *kind != ScanKind::kPickup && context.facility.empty()) {
+    context.facility = trip->receiver;
+  }
   if (*kind != ScanKind::kPickup && context.facility.empty()) {
     return Status("USAGE", "--facility is required for " + std::string(KindName(*kind)));
   }
@@ -171,7 +202,7 @@ Result<ScanContext> ContextFrom(const po::variables_map& vm) {
   return context;
 }
 
-void PrintSummary(const ScanSession& session, Outbox& outbox) {
+void PrintSummary(const ScanSession& session, Outbox& outbox, const std::optional<Trip>& trip) {
   Result<OutboxCounts> counts = outbox.Counts();
   std::cerr << session.accepted() << " accepted, " << session.refused() << " not queued";
   if (counts.ok()) {
@@ -179,25 +210,56 @@ void PrintSummary(const ScanSession& session, Outbox& outbox) {
     if (counts->held > 0) std::cerr << ", " << counts->held << " held for a retry";
   }
   std::cerr << "\n";
+  if (trip) {
+    std::cerr << "transfer " << trip->id << ": " << session.on_trip() << " on the trip, "
+              << session.off_trip() << " OFF-TRIP, " << session.trip_unscanned() << " of its "
+              << trip->containers.size() << " container(s) not scanned in this session\n";
+  }
+}
+
+// Opens the workspace, the key set and the bound trip, and makes the context: what scan and
+// image share.
+struct ScanSetup {
+  Workspace ws;
+  KeySet keys;
+  std::optional<Trip> trip;
+  ScanContext context;
+  std::string org;
+};
+
+Result<ScanSetup> SetUpScan(const po::variables_map& vm) {
+  // The kind is checked before anything is opened: a usage error needs no enrolment.
+  if (!ParseKind(Opt(vm, "kind"))) {
+    return Status("USAGE", "--kind must be pickup, receive, dispose or reject");
+  }
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return ws.status();
+  Result<KeySet> keys = StoredKeys(*ws->outbox);
+  if (!keys.ok()) return keys.status();
+  Result<std::optional<Trip>> trip = BoundTrip(vm, *ws->outbox);
+  if (!trip.ok()) return trip.status();
+  Result<ScanContext> context = ContextFrom(vm, *trip);
+  if (!context.ok()) return context.status();
+  Result<std::optional<std::string>> org = ws->outbox->GetMeta(kMetaOrg);
+  return ScanSetup{std::move(ws).value(), std::move(keys).value(), std::move(trip).value(),
+                   std::move(context).value(), org.ok() ? org->value_or("") : ""};
 }
 
 int RunScan(const std::vector<std::string>& args) {
   po::options_description options("scan");
   AddScanOptions(options);
   po::variables_map vm = ParseArgs(args, options);
-  Result<ScanContext> context = ContextFrom(vm);
-  if (!context.ok()) return Fail(context.status());
-  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
-  if (!ws.ok()) return Fail(ws.status());
-  Result<KeySet> keys = StoredKeys(*ws->outbox);
-  if (!keys.ok()) return Fail(keys.status());
+  Result<ScanSetup> setup = SetUpScan(vm);
+  if (!setup.ok()) return Fail(setup.status());
+  Outbox& outbox = *setup->ws.outbox;
 
   SystemClock clock;
-  ScanSession session(*context, *keys, *ws->outbox, clock, std::cout);
+  ScanSession session(setup->context, setup->keys, outbox, clock, std::cout);
+  if (setup->trip) session.BindTrip(&*setup->trip, setup->org);
   std::string line;
   while (std::getline(std::cin, line)) session.OnLine(line);
   session.End();
-  PrintSummary(session, *ws->outbox);
+  PrintSummary(session, outbox, setup->trip);
   return session.refused() > 0 ? kRejected : kOk;
 }
 
@@ -207,8 +269,6 @@ int RunImage(const std::vector<std::string>& args) {
   options.add_options()("mass", po::value<std::string>(), "measured mass (1251.5 = kg)")(
       "file", po::value<std::vector<std::string>>(), "PNG or JPEG photos");
   po::variables_map vm = ParseArgs(args, options, /*with_files=*/true);
-  Result<ScanContext> context = ContextFrom(vm);
-  if (!context.ok()) return Fail(context.status());
   if (!vm.count("file")) return Fail(Status("USAGE", "image needs at least one FILE"));
   std::optional<int64_t> mass_g;
   if (vm.count("mass")) {
@@ -216,13 +276,13 @@ int RunImage(const std::vector<std::string>& args) {
     if (!mass.ok()) return Fail(Status("USAGE", "--mass: " + mass.status().message()));
     mass_g = *mass;
   }
-  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
-  if (!ws.ok()) return Fail(ws.status());
-  Result<KeySet> keys = StoredKeys(*ws->outbox);
-  if (!keys.ok()) return Fail(keys.status());
+  Result<ScanSetup> setup = SetUpScan(vm);
+  if (!setup.ok()) return Fail(setup.status());
+  Outbox& outbox = *setup->ws.outbox;
 
   SystemClock clock;
-  ScanSession session(*context, *keys, *ws->outbox, clock, std::cout);
+  ScanSession session(setup->context, setup->keys, outbox, clock, std::cout);
+  if (setup->trip) session.BindTrip(&*setup->trip, setup->org);
   int unreadable = 0;
   for (const std::string& file : vm["file"].as<std::vector<std::string>>()) {
     Result<std::vector<std::string>> texts = ReadQrCodesFromFile(file);
@@ -234,7 +294,7 @@ int RunImage(const std::vector<std::string>& args) {
     }
     for (const std::string& token : *texts) session.OnToken(token, mass_g);
   }
-  PrintSummary(session, *ws->outbox);
+  PrintSummary(session, outbox, setup->trip);
   return session.refused() + unreadable > 0 ? kRejected : kOk;
 }
 
@@ -289,6 +349,15 @@ int RunSync(const std::vector<std::string>& args) {
   if (Status s = syncer.RefreshKeys(); !s.ok()) return Fail(s);
   Result<int64_t> revoked = syncer.RefreshRevocations();
   if (!revoked.ok()) return Fail(revoked.status());
+  // The trips are a convenience for the next offline session: a failure here is said, and
+  // neither undoes the upload nor changes the exit status.
+  Result<std::vector<Trip>> trips = syncer.RefreshTrips();
+  if (trips.ok()) {
+    std::cerr << "trips: " << trips->size() << " open transfer(s) stored\n";
+  } else {
+    std::cerr << "trips: not refreshed (" << trips.status().ToString()
+              << "); the stored list is kept\n";
+  }
   return report->parked > 0 ? kRejected : kOk;
 }
 
@@ -355,6 +424,61 @@ int RunStatus(const std::vector<std::string>& args) {
     }
   }
   return kOk;
+}
+
+void PrintTrips(const std::vector<Trip>& trips, const std::string& org) {
+  for (const Trip& t : trips) {
+    std::cout << t.id << "  " << t.status << (t.ad_hoc ? " (ad hoc)" : "") << "  " << t.RoleOf(org)
+              << "  " << t.vehicle << "  " << t.sender << " -> " << t.Destination();
+    if (!t.return_of.empty()) std::cout << "  return of " << t.return_of;
+    if (!t.planned_on.empty()) std::cout << "  planned " << t.planned_on;
+    std::cout << "  " << t.containers.size() << " container(s)\n";
+    for (const TripContainer& c : t.containers) {
+      std::cout << "  " << c.manifest_id << "  " << c.status << "  " << c.waste_code << "  "
+                << FormatKg(c.declared_g) << "\n";
+    }
+  }
+}
+
+// The open trips of the device's organisation: fetched and stored when the server answers,
+// else (or with --stored) the list of the last refresh.
+int RunTransfers(const std::vector<std::string>& args) {
+  po::options_description options("transfers");
+  options.add_options()("home", po::value<std::string>(), "scanner home directory")(
+      "stored", "list the trips stored by the last refresh, without the network");
+  po::variables_map vm = ParseArgs(args, options);
+  Result<Workspace> ws = OpenWorkspace(Opt(vm, "home"));
+  if (!ws.ok()) return Fail(ws.status());
+  Outbox& outbox = *ws->outbox;
+  const int64_t now = SystemClock().NowMicros();
+
+  int exit = kOk;
+  if (!vm.count("stored")) {
+    Result<ServerUrl> server = StoredServer(outbox);
+    if (!server.ok()) return Fail(server.status());
+    HttpsTransport transport(*server, ws->home);
+    RetryPolicy policy;
+    policy.max_attempts = 4;
+    Syncer syncer(outbox, transport, policy, RealDeps());
+    Result<std::vector<Trip>> fetched = syncer.RefreshTrips();
+    if (!fetched.ok()) {
+      exit = Fail(fetched.status());
+      if (exit != kNetwork) return exit;
+      std::cerr << "cradle-scan: offline: the trips stored by the last refresh follow\n";
+    }
+  }
+  Result<std::vector<Trip>> trips = outbox.Trips();
+  if (!trips.ok()) return Fail(trips.status());
+  auto meta = [&](const char* key) {
+    auto value = outbox.GetMeta(key);
+    return value.ok() ? *value : std::nullopt;
+  };
+  const std::string org = meta(kMetaOrg).value_or("");
+  std::cout << trips->size() << " open transfer(s) of " << (org.empty() ? "(unknown)" : org)
+            << " as carrier or receiver, fetched " << DescribeTime(meta(kMetaTripsFetchedAt), now)
+            << "\n";
+  PrintTrips(*trips, org);
+  return exit;
 }
 
 // An inspector's check of the paper a driver carries: the WT1 token from a photo of the
@@ -435,6 +559,7 @@ int Run(int argc, char** argv) {
     if (command == "image") return RunImage(args);
     if (command == "sync") return RunSync(args);
     if (command == "status") return RunStatus(args);
+    if (command == "transfers") return RunTransfers(args);
     if (command == "verify-transfer") return RunVerifyTransfer(args);
   } catch (const po::error& e) {
     std::cerr << "cradle-scan " << command << ": " << e.what() << "\n" << kUsage;

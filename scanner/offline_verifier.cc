@@ -21,7 +21,8 @@ Verdict OfflineVerifier::Check(std::string_view token, ScanKind kind) const {
     verdict.status = Status("VOIDED", "manifest " + verdict.manifest_id + " was voided");
     return verdict;
   }
-  Result<bool> seen = outbox_.WasScanned(verdict.manifest_id, kind);
+  Result<bool> seen =
+      outbox_.WasScanned(verdict.manifest_id, kind, RepeatScope(trip_, verdict.manifest_id));
   if (!seen.ok()) {
     verdict.status = seen.status();
     return verdict;

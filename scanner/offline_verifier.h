@@ -1,7 +1,8 @@
 // The scanner's verdict on one token, with no network: core's WM1 verifier with the stored key
 // set (MALFORMED / INVALID_FIELD / UNKNOWN_KEY / BAD_SIGNATURE), then VOIDED when the stored
 // revocation list holds the manifest, then ALREADY_SCANNED when this device already queued the
-// same manifest with the same kind (a copied label).
+// same manifest with the same kind (a copied label), within the repeat scope of a bound return
+// trip (trips.h RepeatScope) when there is one.
 //
 // The server verifies again and never trusts this verdict; this one exists so the operator
 // knows at once, at the container, whether the label is genuine.
@@ -33,8 +34,11 @@ class OfflineVerifier {
   OfflineVerifier(const KeySet& keys, Outbox& outbox) : keys_(keys), outbox_(outbox) {}
 
   Verdict Check(std::string_view token, ScanKind kind) const;
+  // The trip a session is bound to (null: none); it must outlive the verifier.
+  void BindTrip(const Trip* trip) { trip_ = trip; }
 
  private:
+  const Trip* trip_ = nullptr;
   const KeySet& keys_;
   Outbox& outbox_;
 };

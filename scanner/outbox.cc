@@ -37,8 +37,35 @@ ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 2;
 )sql";
 
+// Version 3: the open trips of the device's organisation (trips.h), replaced whole by each
+// refresh, so a session bound to one can tell offline whether a label is on it.
+constexpr char kMigrateTo3[] = R"sql(
+CREATE TABLE IF NOT EXISTS trips(
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL, sender TEXT NOT NULL, carrier TEXT NOT NULL,
+  receiver TEXT NOT NULL, receiver_org TEXT NOT NULL, vehicle TEXT NOT NULL,
+  planned_on TEXT NOT NULL, ad_hoc INTEGER NOT NULL DEFAULT 0,
+  return_of TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS trip_containers(
+  trip_id TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  manifest_id TEXT NOT NULL, status TEXT NOT NULL, waste_code TEXT NOT NULL,
+  declared_g INTEGER NOT NULL,
+  PRIMARY KEY(trip_id, position)) WITHOUT ROWID;
+ALTER TABLE outbox ADD COLUMN repeat_scope TEXT;
+PRAGMA user_version = 3;
+)sql";
+
 constexpr char kScanColumns[] =
-    "seq, event_id, kind, token, manifest_id, mass_g, scanned_at, facility, vehicle, method";
+    "seq, event_id, kind, token, manifest_id, mass_g, scanned_at, facility, vehicle, method, "
+    "repeat_scope";
+
+// The kind as the seen table keys it: "pickup", or "pickup@<return trip>".
+std::string SeenKind(ScanKind kind, const std::string& repeat_scope) {
+  std::string key(KindName(kind));
+  if (!repeat_scope.empty()) key += "@" + repeat_scope;
+  return key;
+}
 
 // Reads the kScanColumns of the current row.
 QueuedScan ReadScan(const Statement& row) {
@@ -54,6 +81,7 @@ QueuedScan ReadScan(const Statement& row) {
   scan.facility = row.Text(7);
   scan.vehicle = row.Text(8);
   scan.method = row.Text(9);
+  scan.repeat_scope = row.Text(10);
   return queued;
 }
 
@@ -83,6 +111,9 @@ Status Outbox::Migrate() {
   if (current < 2) {
     if (Status s = db_->Exec(kMigrateTo2); !s.ok()) return s;
   }
+  if (current < 3) {
+    if (Status s = db_->Exec(kMigrateTo3); !s.ok()) return s;
+  }
   return txn.Commit();
 }
 
@@ -94,7 +125,7 @@ Status Outbox::Prepare() {
   const Item items[] = {
       {&insert_scan_,
        "INSERT INTO outbox(event_id, kind, token, manifest_id, mass_g, scanned_at, facility, "
-       "vehicle, method) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+       "vehicle, method, repeat_scope) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
       {&insert_seen_, "INSERT INTO seen(manifest_id, kind) VALUES(?1, ?2)"},
       {&set_done_, "UPDATE outbox SET state = 'done' WHERE event_id = ?1 AND state = 'queued'"},
       {&set_parked_,
@@ -106,7 +137,8 @@ Status Outbox::Prepare() {
        "WHERE event_id = ?1 AND state = 'queued'"},
       {&unsee_,
        "DELETE FROM seen WHERE (manifest_id, kind) = "
-       "(SELECT manifest_id, kind FROM outbox WHERE event_id = ?1)"},
+       "(SELECT manifest_id, kind || COALESCE('@' || repeat_scope, '') FROM outbox "
+       "WHERE event_id = ?1)"},
       {&insert_revoked_, "INSERT OR IGNORE INTO revoked(manifest_id, voided_at) VALUES(?1, ?2)"},
       {&find_revoked_, "SELECT 1 FROM revoked WHERE manifest_id = ?1"},
       {&find_seen_, "SELECT 1 FROM seen WHERE manifest_id = ?1 AND kind = ?2"},
@@ -161,14 +193,16 @@ Result<int64_t> Outbox::RevokedCount() {
   return stmt->Int(0);
 }
 
-Result<bool> Outbox::WasScanned(const std::string& manifest_id, ScanKind kind) {
-  Result<bool> row = find_seen_.Bind(1, manifest_id).Bind(2, KindName(kind)).Step();
+Result<bool> Outbox::WasScanned(const std::string& manifest_id, ScanKind kind,
+                                const std::string& repeat_scope) {
+  Result<bool> row = find_seen_.Bind(1, manifest_id).Bind(2, SeenKind(kind, repeat_scope)).Step();
   find_seen_.Reset();
   return row;
 }
 
 Status Outbox::InsertOne(const ScanRecord& scan) {
-  Status seen = insert_seen_.Bind(1, scan.manifest_id).Bind(2, KindName(scan.kind)).Run();
+  Status seen =
+      insert_seen_.Bind(1, scan.manifest_id).Bind(2, SeenKind(scan.kind, scan.repeat_scope)).Run();
   if (seen.code() == "CONSTRAINT") {
     return Status("ALREADY_SCANNED", scan.manifest_id + " was already scanned for " +
                                          std::string(KindName(scan.kind)) + " on this device");
@@ -183,6 +217,7 @@ Status Outbox::InsertOne(const ScanRecord& scan) {
       .BindOrNull(7, scan.facility)
       .BindOrNull(8, scan.vehicle)
       .BindOrNull(9, scan.method)
+      .BindOrNull(10, scan.repeat_scope)
       .Run();
 }
 
@@ -369,6 +404,106 @@ Result<std::optional<OutboxState>> Outbox::StateOf(const std::string& event_id) 
                       : state == "held"   ? OutboxState::kHeld
                                           : OutboxState::kQueued;
   return std::optional<OutboxState>(value);
+}
+
+Status Outbox::ReplaceTrips(const std::vector<Trip>& trips, const std::string& org,
+                            int64_t fetched_at_micros) {
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  // Explicit deletes: foreign keys (and so the cascade) may be off on this connection.
+  if (Status s = db_->Exec("DELETE FROM trip_containers; DELETE FROM trips;"); !s.ok()) return s;
+  auto trip_insert = db_->Prepare(
+      "INSERT INTO trips(id, status, sender, carrier, receiver, receiver_org, vehicle, "
+      "planned_on, ad_hoc, return_of) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!trip_insert.ok()) return trip_insert.status();
+  auto container_insert = db_->Prepare(
+      "INSERT INTO trip_containers(trip_id, position, manifest_id, status, waste_code, "
+      "declared_g) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!container_insert.ok()) return container_insert.status();
+  for (const Trip& t : trips) {
+    Status s = trip_insert->Bind(1, t.id)
+                   .Bind(2, t.status)
+                   .Bind(3, t.sender)
+                   .Bind(4, t.carrier)
+                   .Bind(5, t.receiver)
+                   .Bind(6, t.receiver_org)
+                   .Bind(7, t.vehicle)
+                   .Bind(8, t.planned_on)
+                   .Bind(9, int64_t{t.ad_hoc ? 1 : 0})
+                   .Bind(10, t.return_of)
+                   .Run();
+    if (s.code() == "CONSTRAINT") return Status("PROTOCOL", "transfer " + t.id + " twice");
+    if (!s.ok()) return s;
+    int64_t position = 0;
+    for (const TripContainer& c : t.containers) {
+      if (Status s = container_insert->Bind(1, t.id)
+                         .Bind(2, position++)
+                         .Bind(3, c.manifest_id)
+                         .Bind(4, c.status)
+                         .Bind(5, c.waste_code)
+                         .Bind(6, c.declared_g)
+                         .Run();
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (Status s = SetMeta(kMetaOrg, org); !s.ok()) return s;
+  if (Status s = SetMeta(kMetaTripsFetchedAt, std::to_string(fetched_at_micros)); !s.ok()) {
+    return s;
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<Trip>> Outbox::Trips() {
+  auto trips = db_->Prepare(
+      "SELECT id, status, sender, carrier, receiver, receiver_org, vehicle, planned_on, ad_hoc, "
+      "return_of FROM trips ORDER BY id");
+  if (!trips.ok()) return trips.status();
+  std::vector<Trip> out;
+  for (;;) {
+    auto row = trips->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Trip t;
+    t.id = trips->Text(0);
+    t.status = trips->Text(1);
+    t.sender = trips->Text(2);
+    t.carrier = trips->Text(3);
+    t.receiver = trips->Text(4);
+    t.receiver_org = trips->Text(5);
+    t.vehicle = trips->Text(6);
+    t.planned_on = trips->Text(7);
+    t.ad_hoc = trips->Int(8) != 0;
+    t.return_of = trips->Text(9);
+    out.push_back(std::move(t));
+  }
+  trips->Reset();
+  auto containers = db_->Prepare(
+      "SELECT manifest_id, status, waste_code, declared_g FROM trip_containers "
+      "WHERE trip_id = ?1 ORDER BY position");
+  if (!containers.ok()) return containers.status();
+  for (Trip& t : out) {
+    containers->Bind(1, t.id);
+    for (;;) {
+      auto row = containers->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      t.containers.push_back(
+          {containers->Text(0), containers->Text(1), containers->Text(2), containers->Int(3)});
+    }
+    containers->Reset();
+  }
+  return out;
+}
+
+Result<std::optional<Trip>> Outbox::FindTrip(const std::string& id) {
+  Result<std::vector<Trip>> trips = Trips();
+  if (!trips.ok()) return trips.status();
+  for (Trip& t : *trips) {
+    if (t.id == id) return std::optional<Trip>(std::move(t));
+  }
+  return std::optional<Trip>();
 }
 
 }  // namespace cradle::scan

@@ -3,12 +3,16 @@
 //             cursor, the last successful sync;
 //   revoked   voided manifest ids from GET /api/v1/revocations;
 //   seen      (manifest id, kind) pairs queued on this device, so a second scan of the same
-//             label with the same kind is caught offline (a copied label);
+//             label with the same kind is caught offline (a copied label); a scan for a return
+//             trip is seen as (manifest id, "kind@trip") instead (scan_record.h repeat_scope);
 //   outbox    scans with state queued -> done | parked (parked keeps the server's code);
 //             a queued scan the server refused as OUT_OF_ORDER is *held*: it stays queued with
 //             held_since / retry_at / attempts, is re-sent with backoff once retry_at passes,
 //             and is parked only when it has been held for HoldPolicy::hold_for (its
-//             predecessor, e.g. the collector's pickup, may simply not have been synced yet).
+//             predecessor, e.g. the collector's pickup, may simply not have been synced yet);
+//   trips, trip_containers
+//             the open transfers of the device's organisation as carrier or receiver, with
+//             their containers (trips.h), replaced whole by each refresh (version 3).
 //
 // Every write is one transaction committed with synchronous=FULL before the call returns, so a
 // caller may print "accepted" right after Enqueue. A batch of server answers is settled in one
@@ -28,6 +32,7 @@
 #include "core/status.h"
 #include "scanner/scan_record.h"
 #include "scanner/sqlite.h"
+#include "scanner/trips.h"
 
 namespace cradle::scan {
 
@@ -91,6 +96,8 @@ inline constexpr char kMetaJwks[] = "jwks";
 inline constexpr char kMetaJwksFetchedAt[] = "jwks_fetched_at";  // micros UTC
 inline constexpr char kMetaRevocationCursor[] = "revocation_cursor";
 inline constexpr char kMetaLastSyncAt[] = "last_sync_at";  // micros UTC
+inline constexpr char kMetaOrg[] = "org";  // the device's organisation (USCC), from /api/v1/me
+inline constexpr char kMetaTripsFetchedAt[] = "trips_fetched_at";  // micros UTC
 
 class Outbox {
  public:
@@ -105,7 +112,9 @@ class Outbox {
   Result<bool> IsRevoked(const std::string& manifest_id);
   Result<int64_t> RevokedCount();
 
-  Result<bool> WasScanned(const std::string& manifest_id, ScanKind kind);
+  // Within `repeat_scope` (ScanRecord::repeat_scope; empty: the whole device).
+  Result<bool> WasScanned(const std::string& manifest_id, ScanKind kind,
+                          const std::string& repeat_scope = "");
 
   // Queues a scan and marks (manifest id, kind) as seen, atomically. Code ALREADY_SCANNED when
   // the pair was seen before (nothing is written), STORAGE otherwise.
@@ -135,6 +144,14 @@ class Outbox {
   Result<std::vector<HeldScan>> Held(size_t limit);
   Result<std::optional<ScanRecord>> Find(const std::string& event_id);
   Result<std::optional<OutboxState>> StateOf(const std::string& event_id);
+
+  // Replaces the stored trips by `trips` (a trip no longer listed is closed: it goes) and
+  // records the organisation and the time, in one transaction. PROTOCOL for a repeated id.
+  Status ReplaceTrips(const std::vector<Trip>& trips, const std::string& org,
+                      int64_t fetched_at_micros);
+  // The stored trips by id, each with its containers in the server's order.
+  Result<std::vector<Trip>> Trips();
+  Result<std::optional<Trip>> FindTrip(const std::string& id);
 
  private:
   explicit Outbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}

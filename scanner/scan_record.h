@@ -30,6 +30,10 @@ struct ScanRecord {
   std::string facility;           // empty = not sent
   std::string vehicle;
   std::string method;
+  // Where "scanned once" holds on this device: empty for the whole device (a second pickup of
+  // a label is a copy), or the id of the return trip the scan is for (the container legitimately
+  // goes back; trips.h RepeatScope). Kept on the device, never sent.
+  std::string repeat_scope;
   bool operator==(const ScanRecord&) const = default;
 };
 

@@ -123,6 +123,8 @@ void ScanSession::OnNewToken(const LineEvent& event) {
   out_ << "GENUINE   " << verdict.manifest_id << " " << KindName(context_.kind) << " "
        << MassComparison(verdict.fields->mass_g, std::nullopt) << ", " << verdict.fields->packaging
        << ": type the measured mass\n";
+  // Before the mass is typed: the driver should know now, not after loading it.
+  WarnIfOffTrip(verdict.manifest_id);
 }
 
 bool ScanSession::Accept(const std::string& token, std::optional<int64_t> mass_g) {
@@ -142,6 +144,7 @@ bool ScanSession::Accept(const std::string& token, std::optional<int64_t> mass_g
   scan.facility = context_.facility;
   scan.vehicle = context_.vehicle;
   scan.method = context_.method;
+  scan.repeat_scope = RepeatScope(trip_, verdict.manifest_id);
   if (Status s = outbox_.Enqueue(scan); !s.ok()) {
     verdict.status = s;
     Reject(verdict);
@@ -152,7 +155,52 @@ bool ScanSession::Accept(const std::string& token, std::optional<int64_t> mass_g
   last_declared_g_ = verdict.fields->mass_g;
   out_ << "ACCEPTED  " << verdict.manifest_id << " " << KindName(context_.kind) << " "
        << MassComparison(verdict.fields->mass_g, mass_g) << ": queued\n";
+  if (trip_ != nullptr) {
+    if (trip_->Find(verdict.manifest_id) != nullptr) {
+      ++on_trip_;
+      on_trip_scanned_.insert(verdict.manifest_id);
+    } else {
+      ++off_trip_;
+      WarnIfOffTrip(verdict.manifest_id);
+    }
+  }
   return true;
+}
+
+void ScanSession::BindTrip(const Trip* trip, std::string_view org) {
+  trip_ = trip;
+  verifier_.BindTrip(trip);
+  if (trip_ == nullptr) return;
+  out_ << "TRIP      transfer " << trip_->id << " " << trip_->status
+       << (trip_->ad_hoc ? " ad hoc" : "")
+       << (trip_->return_of.empty() ? "" : " (return of " + trip_->return_of + ")") << ": "
+       << trip_->vehicle << ", " << trip_->sender << " -> " << trip_->Destination() << ", "
+       << trip_->containers.size() << " container(s)";
+  const std::string role = trip_->RoleOf(org);
+  if (!role.empty()) out_ << "; this device scans as its " << role;
+  out_ << "\n";
+  for (const std::string& warning :
+       TripBindingWarnings(*trip_, org, context_.kind, context_.vehicle, context_.facility)) {
+    out_ << "WARNING   " << warning << "\n";
+  }
+  out_.flush();
+}
+
+int ScanSession::trip_unscanned() const {
+  if (trip_ == nullptr) return 0;
+  return static_cast<int>(trip_->containers.size() - on_trip_scanned_.size());
+}
+
+void ScanSession::WarnIfOffTrip(const std::string& manifest_id) {
+  if (trip_ == nullptr || trip_->Find(manifest_id) != nullptr) return;
+  if (!off_trip_warned_.insert(manifest_id).second) return;
+  out_ << "OFF-TRIP  !!! " << manifest_id << " is NOT on transfer " << trip_->id << " ("
+       << trip_->vehicle << " -> " << trip_->Destination() << ")";
+  if (trip_->ad_hoc && context_.kind == ScanKind::kPickup) {
+    out_ << ": an ad hoc trip takes it only if it is on no other open transfer";
+  }
+  out_ << ": queued all the same, the server decides custody; check the label and the "
+          "paperwork\n";
 }
 
 void ScanSession::AttachLateMass(const LineEvent& event) {

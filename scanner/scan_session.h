@@ -11,6 +11,11 @@
 //   DROPPED   input ended before the mass of a waiting token: not queued
 //   MASS      a mass attached to the dispose/reject scan just accepted
 //   IGNORED   a mass line with no scan to take it, a repeated read, or an unreadable mass
+//   TRIP      the transfer the session is bound to (`--transfer`), at the start
+//   WARNING   what in the session contradicts that transfer (the server will refuse it)
+//   OFF-TRIP  a genuine label that is not on the bound transfer: said the moment it is read,
+//             and queued all the same (custody is the server's to decide, and the stored copy
+//             of the trip may be older than a correction)
 //
 // Ownership: borrows the KeySet, Outbox, Clock and output stream, which must outlive it.
 // Thread safety: none; one session per input.
@@ -19,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -28,6 +34,7 @@
 #include "scanner/offline_verifier.h"
 #include "scanner/outbox.h"
 #include "scanner/scan_record.h"
+#include "scanner/trips.h"
 
 namespace cradle::scan {
 
@@ -60,6 +67,16 @@ class ScanSession {
   // Scans not queued: rejected, dropped for want of a mass.
   int refused() const { return refused_; }
 
+  // Binds the session to one stored trip before any input; `org` is the device's organisation
+  // (empty when unknown). Prints the TRIP line and the WARNING lines. `trip` must outlive the
+  // session.
+  void BindTrip(const Trip* trip, std::string_view org);
+  // Accepted scans whose label is on / not on the bound trip.
+  int on_trip() const { return on_trip_; }
+  int off_trip() const { return off_trip_; }
+  // Containers of the bound trip that no accepted scan of this session named.
+  int trip_unscanned() const;
+
  private:
   void Handle(const LineEvent& event);
   void OnNewToken(const LineEvent& event);
@@ -67,6 +84,8 @@ class ScanSession {
   bool Accept(const std::string& token, std::optional<int64_t> mass_g);
   void AttachLateMass(const LineEvent& event);
   void Reject(const Verdict& verdict);
+  // Prints OFF-TRIP once per label and session when a trip is bound and the label is not on it.
+  void WarnIfOffTrip(const std::string& manifest_id);
 
   ScanContext context_;
   OfflineVerifier verifier_;
@@ -79,6 +98,11 @@ class ScanSession {
   int64_t last_declared_g_ = 0;
   int accepted_ = 0;
   int refused_ = 0;
+  const Trip* trip_ = nullptr;
+  std::set<std::string> on_trip_scanned_;  // manifest ids
+  std::set<std::string> off_trip_warned_;
+  int on_trip_ = 0;
+  int off_trip_ = 0;
 };
 
 }  // namespace cradle::scan

@@ -16,6 +16,8 @@ namespace {
 constexpr char kScansTarget[] = "/api/v1/scans";
 constexpr char kJwksTarget[] = "/.well-known/jwks.json";
 constexpr char kRevocationsTarget[] = "/api/v1/revocations?limit=1000";
+constexpr char kMeTarget[] = "/api/v1/me";
+constexpr char kTransfersTarget[] = "/api/v1/transfers";
 
 bool Retryable(int http_status) { return http_status == 429 || http_status >= 500; }
 
@@ -65,6 +67,14 @@ std::string StringField(const json::object& object, const char* name) {
 }
 
 }  // namespace
+
+std::string TripsTarget(const std::string& org, std::string_view status,
+                        const std::string& cursor) {
+  std::string target = std::string(kTransfersTarget) + "?party=" + PercentEncode(org) +
+                       "&status=" + PercentEncode(std::string(status)) + "&limit=200";
+  if (!cursor.empty()) target += "&after=" + PercentEncode(cursor);
+  return target;
+}
 
 milliseconds Backoff::Delay(int retry, const std::string& retry_after) const {
   if (auto seconds = RetryAfterSeconds(retry_after)) {
@@ -284,6 +294,60 @@ Result<int64_t> Syncer::RefreshRevocations() {
     cursor = page_cursor;
   }
   return added;
+}
+
+Result<std::vector<Trip>> Syncer::RefreshTrips() {
+  Result<HttpAnswer> me = SendWithRetry("GET", kMeTarget, "");
+  if (!me.ok()) return me.status();
+  if (Status s = CheckAnswer(*me, "GET /api/v1/me"); !s.ok()) return s;
+  boost::system::error_code ec;
+  json::value who = json::parse(me->body, ec);
+  const std::string org = !ec && who.is_object() ? StringField(who.as_object(), "org") : "";
+  if (org.empty()) return Status("PROTOCOL", "GET /api/v1/me names no organisation");
+
+  // A trip is listed once: its status cannot be two of the open ones at the same moment, but
+  // it may move between two list requests, so ids are deduplicated.
+  std::vector<std::string> ids;
+  for (std::string_view status : kOpenTripStatuses) {
+    std::string cursor;
+    for (;;) {
+      const std::string target = TripsTarget(org, status, cursor);
+      Result<HttpAnswer> answer = SendWithRetry("GET", target, "");
+      if (!answer.ok()) return answer.status();
+      if (Status s = CheckAnswer(*answer, "GET /api/v1/transfers"); !s.ok()) return s;
+      Result<TripPage> page = ParseTripPage(answer->body);
+      if (!page.ok()) return page.status();
+      for (const Trip& t : page->items) {
+        // Trips the organisation only sends are not the handheld's: it scans as the carrier
+        // or at the receiver.
+        if (t.RoleOf(org).empty()) continue;
+        if (std::find(ids.begin(), ids.end(), t.id) == ids.end()) ids.push_back(t.id);
+      }
+      if (page->next.empty() || page->next == cursor) break;
+      cursor = page->next;
+    }
+  }
+  std::vector<Trip> trips;
+  trips.reserve(ids.size());
+  for (const std::string& id : ids) {
+    const std::string target = std::string(kTransfersTarget) + "/" + PercentEncode(id);
+    Result<HttpAnswer> answer = SendWithRetry("GET", target, "");
+    if (!answer.ok()) return answer.status();
+    // Closed or withdrawn between the list and now: no longer a trip to scan against.
+    if (answer->status == 404) continue;
+    if (Status s = CheckAnswer(*answer, "GET " + target); !s.ok()) return s;
+    Result<Trip> trip = ParseTrip(answer->body);
+    if (!trip.ok()) return trip.status();
+    if (trip->id != id) return Status("PROTOCOL", "asked for transfer " + id + ", got " + trip->id);
+    if (std::find(std::begin(kOpenTripStatuses), std::end(kOpenTripStatuses), trip->status) ==
+        std::end(kOpenTripStatuses)) {
+      continue;  // received, refused or cancelled since it was listed
+    }
+    trips.push_back(std::move(trip).value());
+  }
+  std::sort(trips.begin(), trips.end(), [](const Trip& a, const Trip& b) { return a.id < b.id; });
+  if (Status s = outbox_.ReplaceTrips(trips, org, NowMicros()); !s.ok()) return s;
+  return trips;
 }
 
 }  // namespace cradle::scan

@@ -7,6 +7,8 @@
 // no answer stays queued and is re-sent with the same event_ids (after a restart too), so the
 // server stores no scan twice; it answers duplicate for those it had, which counts as done.
 //
+// RefreshTrips keeps the device's open trips (trips.h) for `scan --transfer` offline.
+//
 // Network failures, 5xx and 429 are retried with exponential backoff and full jitter
 // (sleep = uniform(0, min(cap, base * 2^attempt))), or Retry-After seconds when the server
 // gives them; after max_attempts the call fails with code NETWORK. Any other non-200 answer
@@ -25,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -81,6 +84,9 @@ struct SyncReport {
   int retries = 0;
 };
 
+// The list request for one open status, page after `cursor` (exposed for tests).
+std::string TripsTarget(const std::string& org, std::string_view status, const std::string& cursor);
+
 // Request bodies and answers, exposed for tests.
 std::string ScansRequestBody(const std::vector<QueuedScan>& batch);
 // Outcomes in batch order; PROTOCOL when an event is missing or a status unknown.
@@ -108,6 +114,11 @@ class Syncer {
   Status RefreshKeys();
   // GET /api/v1/revocations?after=<cursor>, page by page, each page stored with its cursor.
   Result<int64_t> RefreshRevocations();
+  // The device's organisation (GET /api/v1/me), then its open trips as carrier or receiver
+  // (GET /api/v1/transfers?party=&status= for each open status, paged, then each transfer
+  // with its containers), stored whole (Outbox::ReplaceTrips) only when every request
+  // succeeded: a failed refresh keeps the previous list. Returns the trips stored.
+  Result<std::vector<Trip>> RefreshTrips();
 
   // One request with the retry policy: the final answer (2xx/3xx/4xx other than 429) or
   // NETWORK after max_attempts.

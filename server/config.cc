@@ -150,6 +150,12 @@ const std::vector<Setting>& Settings() {
        Int64(&Config::max_body_bytes, 1, int64_t{1} << 30)},
       {"max-header-bytes", "16384", "largest request header block accepted",
        Int64(&Config::max_header_bytes, 1024, int64_t{1} << 20)},
+      {"max-unauthenticated-body-bytes", "65536",
+       "largest body read before the request's credentials are accepted (401/429 above)",
+       Int64(&Config::max_unauthenticated_body_bytes, 1024, int64_t{1} << 30)},
+      {"max-connections-per-address", "256",
+       "connections one client address may hold open; more are closed at once",
+       Int(&Config::max_connections_per_address, 1, 10000)},
       {"read-timeout-s", "30", "seconds allowed to receive one request",
        Int(&Config::read_timeout_s, 1, 86400)},
       {"idle-timeout-s", "60", "seconds a keep-alive connection may sit idle",
@@ -179,6 +185,9 @@ const std::vector<Setting>& Settings() {
        Int(&Config::unreceived_working_days, 1, 365)},
       {"rules-interval-s", "600", "seconds between runs of the case rules (uncollected, ...)",
        Int(&Config::rules_interval_s, 1, 86400)},
+      {"clock-offset-s", "0",
+       "seconds added to the system clock: drills and tests only, never in production",
+       Int(&Config::clock_offset_s, -31622400, 31622400)},
   };
   return kSettings;
 }

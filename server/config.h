@@ -39,6 +39,8 @@ struct Config {
   int handler_threads = 64;
   int64_t max_body_bytes = 1 << 20;
   int64_t max_header_bytes = 16 << 10;
+  int64_t max_unauthenticated_body_bytes = 64 << 10;  // before credentials are accepted
+  int max_connections_per_address = 256;
   int read_timeout_s = 30;
   int idle_timeout_s = 60;
   int handshake_timeout_s = 10;
@@ -54,6 +56,7 @@ struct Config {
   int uncollected_days = 30;
   int unreceived_working_days = 5;
   int rules_interval_s = 600;  // how often the server runs the case rules
+  int clock_offset_s = 0;      // added to the system clock (drills and tests only)
 
   std::vector<std::string> args;  // positional words, e.g. DEVICE_ID OUT_DIR
   bool help = false;              // --help was given

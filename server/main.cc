@@ -1,6 +1,6 @@
 // cradle-server: the HTTPS API over the store. Subcommands (one file each in server/cmd/):
 //   cradle-server [serve] --data DIR [--listen ADDR:PORT] [--config FILE] [--demo]
-//   cradle-server device-cert --data DIR DEVICE_ID OUT_DIR
+//   cradle-server device-cert --data DIR DEVICE_ID OUT_DIR [ORG_USCC]
 //   cradle-server rotate-key --data DIR
 //   cradle-server catalogue-import --data DIR --edition YYYY FILE.csv
 //   cradle-server backup --data DIR DEST.db

@@ -3,13 +3,14 @@
 // next online reload) and fall back to the cache; vendor/ files never change under one name
 // and are served cache-first. API calls are not cached here: the scan page keeps the JWK Set
 // and revocations itself and queues scans in IndexedDB.
-const CACHE = 'cradle-web-v1';
+const CACHE = 'cradle-web-v2';
 const FILES = [
   './', 'index.html', 'app.css', 'favicon.svg', 'manifest.webmanifest', 'icons/icon-192.png', 'icons/icon-512.png',
   'js/app.js', 'js/api.js', 'js/charts.js', 'js/decoder.js', 'js/dom.js', 'js/i18n.js', 'js/labels.js',
-  'js/outbox.js', 'js/session.js', 'js/verify.js',
+  'js/outbox.js', 'js/parties.js', 'js/session.js', 'js/verify.js',
   'js/views/cases.js', 'js/views/dashboard.js', 'js/views/day.js', 'js/views/detail.js', 'js/views/facilities.js',
   'js/views/issue.js', 'js/views/manifests.js', 'js/views/orgs.js', 'js/views/scan.js', 'js/views/signin.js',
+  'js/views/transfer.js', 'js/views/transfers.js',
   'vendor/zxing-wasm/reader/index.js', 'vendor/zxing-wasm/share.js', 'vendor/zxing-wasm/reader/zxing_reader.wasm',
   'vendor/echarts/echarts.esm.min.mjs',
 ];

@@ -103,6 +103,43 @@ def main():
         write("api_requests", "%02d" % i, bytes([which]) + json.dumps(body, ensure_ascii=False).encode())
     write("api_requests", "not_object", bytes([0]) + b"[1,2]")
     write("api_requests", "malformed", bytes([1]) + b'{"mass_g": 12')
+    # Transfer bodies as transfers.md shows them (byte 0 mod 8 picks the reader: create,
+    # containers, no fields, cancel, receipt, return, revision proposal, revision answer).
+    digital = [v["digital_id"] for v in valid]
+    transfer_bodies = [
+        (0, {"sender": "91331000MA2H0A1B3E", "carrier": "91130200699229617X",
+             "receiver": "landfill-1", "vehicle": "浙J12345",
+             "driver": {"name": "王师傅", "licence": "330100"}, "purpose": "disposal",
+             "planned_on": "2026-12-03", "containers": digital[:2]}),
+        (0, {"sender": "91331000MA2H0A1B3E", "carrier": "91130200699229617X",
+             "receiver": "inc-1", "vehicle": "浙J12345", "purpose": "utilisation",
+             "containers": []}),
+        (1, {"add": digital[:1], "remove": digital[1:2]}),
+        (1, {"remove": digital[:1]}),
+        (2, {}),
+        (3, {"reason": "改期"}),
+        (4, {"refused": [{"manifest": digital[0], "reason": "包装破损渗漏", "mass_g": 24000}],
+             "discrepancies": [{"manifest": digital[1], "field": "packaging",
+                                "note": "标签为桶装，实为袋装"}],
+             "weighbridge_g": 24500, "note": "过磅"}),
+        (4, {"discrepancies": [{"manifest": digital[0], "field": "colour", "note": "x"}]}),
+        (5, {"to": "sender"}),
+        (5, {"to": "landfill-1"}),
+        (6, {"changes": {"vehicle": "浙J99999", "driver": {"name": "李师傅"},
+                         "receiver": "inc-1",
+                         "containers": [{"manifest": digital[0], "declared_g": 26000,
+                                         "waste_code": "900-249-08", "packaging": "BG"}]},
+             "reason": "车辆故障换车；废物代码填错"}),
+        (6, {"changes": {}, "reason": ""}),
+        (7, {"note": "司机未备案"}),
+    ]
+    for i, (which, body) in enumerate(transfer_bodies):
+        write("transfer_requests", "%02d" % i,
+              bytes([which]) + json.dumps(body, ensure_ascii=False).encode())
+    write("transfer_requests", "empty_receipt", bytes([4]))
+    write("transfer_requests", "empty_cancel", bytes([3]))
+    write("transfer_requests", "malformed", bytes([6]) + b'{"changes": {"vehicle": ')
+    write("transfer_requests", "null_array", bytes([4]) + b'{"refused": null}')
     # Wedge streams (byte 0: bit 0 mass_required, bit 1 refuse odd-length tokens).
     t0, t1 = valid[0]["token"], valid[2]["token"]
     streams = [

@@ -49,9 +49,14 @@ http::Response FromStatus(const Status& status, const std::string& request_id,
 // As above without a log (tests, and codes known to be client-facing).
 http::Response FromStatus(const Status& status);
 
-// The caller, from a verified client certificate or a bearer token; or the 401/429 to answer.
+// The caller, from a verified client certificate or a bearer token; or the 401/429 to answer
+// (403 when a device certificate calls a route that is not a scanner's).
 std::optional<service::Principal> Authenticate(Deps& deps, const http::Request& req,
                                                http::Response* problem);
+
+// For http::ServerOptions::pre_authenticate: judges the credentials of a request whose large
+// body is not read yet (nullopt: accepted; else the 401/429 to answer).
+std::optional<http::Response> PreAuthenticate(Deps& deps, const http::Request& req);
 
 // The deployment's UTC offset in minutes, for rendering times.
 inline int Tz(const Deps& deps) { return deps.ctx.settings.tz_offset_minutes; }

@@ -40,6 +40,7 @@ const std::vector<ErrorInfo>& ErrorTable() {
       {"NOT_RECEIVED",         422, "Unprocessable Content", "", ""},
       {"INVALID_FIELD",        422, "Unprocessable Content", "", ""},
       {"INVALID_DATE",         422, "Unprocessable Content", "", ""},
+      {"DATE_OUT_OF_RANGE",    422, "Unprocessable Content", "", ""},
       {"INVALID_TIME",         422, "Unprocessable Content", "", ""},
       {"INVALID_MASS",         422, "Unprocessable Content", "", ""},
       {"INVALID_USCC",         422, "Unprocessable Content", "", ""},

@@ -85,9 +85,15 @@ void OperationsRoutes(http::Router& r, Deps& d) {
                                     {"active_kid", c.ctx().keys.ActiveKid()},
                                     {"catalogue", c.ctx().catalogue.edition()}});
   });
-  Plain(r, d, "/metrics", [](Call& c) {
-    return Bytes(200, "text/plain; version=0.0.4; charset=utf-8", c.deps().metrics.Render());
-  });
+  // Private: the counters show business volume (issuance, scans per route). A scraper uses an
+  // admin or regulator token (Prometheus `authorization` with a bearer token).
+  Route(
+      r, d, "GET", "/metrics", Who::Roles({service::Role::kAdmin, service::Role::kRegulator}),
+      NoInput(),
+      [](Call& c, auto) -> http::Response {
+        return Bytes(200, "text/plain; version=0.0.4; charset=utf-8", c.deps().metrics.Render());
+      },
+      nullptr);
   Plain(r, d, "/openapi.yaml",
         [](Call&) { return Bytes(200, "application/yaml; charset=utf-8", OpenApiYaml()); });
 }

@@ -31,7 +31,8 @@ boost::json::object RenderProducer(const service::ProducerLine& l) {
                         {"received_measured_g", r.received_measured_g},
                         {"disposed", r.disposed},
                         {"rejected", r.rejected},
-                        {"outstanding", r.outstanding}};
+                        {"outstanding", r.outstanding},
+                        {"apportioned_g", l.apportioned_g}};
   o["receipt_bias_pct"] = l.receipt_bias_pct ? boost::json::value(R3(*l.receipt_bias_pct))
                                              : boost::json::value(nullptr);
   return o;
@@ -60,7 +61,8 @@ boost::json::object RenderFacilityLine(const service::FacilityLine& l) {
                         {"received_g", l.r.received_g},
                         {"disposed", l.r.disposed},
                         {"ytd_received_g", l.r.ytd_g},
-                        {"cumulative_received_g", l.r.cumulative_g}};
+                        {"cumulative_received_g", l.r.cumulative_g},
+                        {"apportioned_g", l.apportioned_g}};
   o["landfill"] =
       l.landfill ? boost::json::value(RenderLandfill(*l.landfill)) : boost::json::value(nullptr);
   o["capacity_t_per_year"] = l.capacity_t_per_year ? boost::json::value(*l.capacity_t_per_year)
@@ -85,8 +87,42 @@ boost::json::object RenderProgrammeLine(const service::ProgrammeLine& l) {
                              {"ytd_pct_of_capacity", R3(l.ytd_pct_of_capacity)}};
 }
 
+// Weighbridge apportioning is named wherever it was used, so a reader knows the received mass
+// was split from one net mass by declared mass rather than weighed container by container.
+boost::json::value ApportionedBy(int64_t apportioned_g) {
+  return apportioned_g > 0 ? boost::json::value("declared mass") : boost::json::value(nullptr);
+}
+
+boost::json::object TransferFigures(const service::TransferTotals& t) {
+  return boost::json::object{{"submitted", t.submitted},
+                             {"delivered", t.delivered},
+                             {"received", t.received},
+                             {"refused", t.refused},
+                             {"overdue", t.overdue},
+                             {"refused_g", t.refused_g},
+                             {"apportioned_g", t.apportioned_g},
+                             {"apportioned_by", ApportionedBy(t.apportioned_g)}};
+}
+
+boost::json::object RenderTransferLine(const service::TransferPartyLine& l) {
+  const auto& d = l.r.d;
+  boost::json::object o{{"role", l.r.role}, {"party", l.r.party}, {"name", l.name}};
+  for (auto& kv : TransferFigures({d.submitted, d.delivered, d.received, d.refused, d.overdue,
+                                   d.refused_g, d.apportioned_g})) {
+    o[kv.key()] = kv.value();
+  }
+  return o;
+}
+
 boost::json::object RenderReport(const service::MonthlyReport& r, int tz) {
-  boost::json::array producers, facilities, programmes, cases;
+  boost::json::array producers, facilities, programmes, cases, transfers;
+  for (const auto& l : r.transfers) transfers.push_back(RenderTransferLine(l));
+  boost::json::object transfer_totals;
+  for (const char* role : {"producer", "carrier", "facility"}) {
+    auto it = r.totals.transfers.find(role);
+    transfer_totals[role] =
+        TransferFigures(it == r.totals.transfers.end() ? service::TransferTotals() : it->second);
+  }
   for (const auto& l : r.producers) producers.push_back(RenderProducer(l));
   for (const auto& l : r.facilities) facilities.push_back(RenderFacilityLine(l));
   for (const auto& l : r.programmes) programmes.push_back(RenderProgrammeLine(l));
@@ -100,6 +136,7 @@ boost::json::object RenderReport(const service::MonthlyReport& r, int tz) {
       {"facilities", std::move(facilities)},
       {"programmes", std::move(programmes)},
       {"cases_opened", std::move(cases)},
+      {"transfers", std::move(transfers)},
       {"totals", boost::json::object{{"issued", t.issued},
                                      {"collected", t.collected},
                                      {"received", t.received},
@@ -111,7 +148,8 @@ boost::json::object RenderReport(const service::MonthlyReport& r, int tz) {
                                      {"received_measured_g", t.received_measured_g},
                                      {"facility_received_g", t.facility_received_g},
                                      {"programme_collected_g", t.programme_collected_g},
-                                     {"cases_opened", t.cases_opened}}}};
+                                     {"cases_opened", t.cases_opened},
+                                     {"transfers", std::move(transfer_totals)}}}};
 }
 
 // ---- CSV: one table per request (?table=), UTF-8 with a BOM so spreadsheets read Chinese ----
@@ -125,9 +163,11 @@ std::string CsvField(const boost::json::value& v) {
   } else {
     s = boost::json::serialize(v);
   }
-  // Formula injection: a leading = + - @ would run in a spreadsheet; numbers are serialised
-  // by us and never quoted, so only text is guarded.
-  if (v.is_string() && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
+  // Formula injection: a leading = + - @ would run in a spreadsheet, and so would a leading
+  // TAB or CR (spreadsheets skip them and read the formula after); numbers are serialised by
+  // us and never quoted, so only text is guarded.
+  if (v.is_string() && !s.empty() &&
+      std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) {
     s = "'" + s;
   }
   if (s.find_first_of(",\"\r\n") != std::string::npos) {
@@ -182,20 +222,26 @@ std::optional<std::string> CsvTable(const boost::json::object& report, const std
     return Csv(report.at("producers").as_array(),
                {"org", "name", "issued", "issued_declared_g", "voided", "collected",
                 "collected_measured_g", "received", "received_declared_g", "received_measured_g",
-                "disposed", "rejected", "outstanding", "receipt_bias_pct"});
+                "disposed", "rejected", "outstanding", "receipt_bias_pct", "apportioned_g"});
   }
   if (table == "facilities") {
-    return Csv(FlatFacilities(report.at("facilities").as_array()),
-               {"facility", "name", "kind", "operator", "received", "received_g", "disposed",
-                "ytd_received_g", "cumulative_received_g", "capacity_t_per_year",
-                "ytd_pct_of_capacity", "volume_m3", "tonnes_placed", "volume_used_m3",
-                "volume_left_m3", "used_pct", "trailing_t_per_day", "projected_fill_date"});
+    return Csv(
+        FlatFacilities(report.at("facilities").as_array()),
+        {"facility", "name", "kind", "operator", "received", "received_g", "disposed",
+         "ytd_received_g", "cumulative_received_g", "capacity_t_per_year", "ytd_pct_of_capacity",
+         "volume_m3", "tonnes_placed", "volume_used_m3", "volume_left_m3", "used_pct",
+         "trailing_t_per_day", "projected_fill_date", "apportioned_g"});
   }
   if (table == "programmes") {
     return Csv(report.at("programmes").as_array(),
                {"programme", "name", "collector", "members", "served_month", "served_year",
                 "pickups", "collected_g", "ytd_collected_g", "capacity_t_per_year",
                 "prorated_capacity_t", "ytd_pct_of_capacity"});
+  }
+  if (table == "transfers") {
+    return Csv(report.at("transfers").as_array(),
+               {"role", "party", "name", "submitted", "delivered", "received", "refused", "overdue",
+                "refused_g", "apportioned_g", "apportioned_by"});
   }
   if (table == "cases") {
     return Csv(report.at("cases_opened").as_array(),
@@ -226,7 +272,7 @@ Response RenderReconciliation(Call& c, const service::MonthlyReport& report) {
   auto csv = CsvTable(json, table);
   if (!csv) {
     return ValidationProblem(
-        {{"table", "INVALID_TABLE", "producers, facilities, programmes or cases"}});
+        {{"table", "INVALID_TABLE", "producers, facilities, programmes, transfers or cases"}});
   }
   Response r;
   r.content_type = "text/csv; charset=utf-8";

@@ -140,3 +140,138 @@ boost::json::object RenderCaseWithHistory(const service::CaseWithHistory& c, int
 }
 
 }  // namespace cradle::api
+
+// ---- transfers ------------------------------------------------------------------------------
+
+namespace cradle::api {
+namespace {
+
+namespace json = boost::json;
+
+json::value TimeOrNull(const std::optional<int64_t>& at, int tz) {
+  return at ? json::value(FormatRfc3339(*at, tz)) : json::value(nullptr);
+}
+
+template <class T>
+json::value OrNull(const std::optional<T>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+// Stored JSON text (revision changes, log details) as a value; null if it does not parse.
+json::value ParsedOrNull(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+}  // namespace
+
+json::object RenderRevision(const store::TransferRevision& r, int tz) {
+  json::array votes;
+  for (const auto& v : r.votes) {
+    votes.push_back(json::object{{"party", v.party},
+                                 {"decision", v.decision},
+                                 {"note", v.note},
+                                 {"at", FormatRfc3339(v.at, tz)}});
+  }
+  return {{"id", r.id},
+          {"transfer", r.transfer_id},
+          {"base_version", r.base_version},
+          {"proposed_by", r.proposed_by},
+          {"changes", ParsedOrNull(r.changes)},
+          {"reason", r.reason},
+          {"status", r.status},
+          {"approvers", Array(r.parties)},
+          {"votes", std::move(votes)},
+          {"before", r.before ? ParsedOrNull(*r.before) : json::value(nullptr)},
+          {"created_at", FormatRfc3339(r.created_at, tz)},
+          {"decided_at", TimeOrNull(r.decided_at, tz)}};
+}
+
+json::object RenderTransferSummary(const store::Transfer& t, int tz) {
+  json::value driver = nullptr;
+  if (t.driver_name || t.driver_licence) {
+    driver = json::object{{"name", OrNull(t.driver_name)}, {"licence", OrNull(t.driver_licence)}};
+  }
+  return {{"id", t.id},
+          {"sender", t.sender},
+          {"carrier", t.carrier},
+          {"receiver", OrNull(t.receiver)},
+          {"receiver_org", OrNull(t.receiver_org)},
+          {"vehicle", t.vehicle},
+          {"driver", std::move(driver)},
+          {"purpose", t.purpose},
+          {"planned_on", OrNull(t.planned_on)},
+          {"status", t.status},
+          {"ad_hoc", t.ad_hoc},
+          {"trip_day", OrNull(t.trip_day)},
+          {"created_at", FormatRfc3339(t.created_at, tz)},
+          {"submitted_at", TimeOrNull(t.submitted_at, tz)},
+          {"sender_signed_at", TimeOrNull(t.sender_signed_at, tz)},
+          {"carrier_signed_at", TimeOrNull(t.carrier_signed_at, tz)},
+          {"receiver_signed_at", TimeOrNull(t.receiver_signed_at, tz)},
+          {"delivered_at", TimeOrNull(t.delivered_at, tz)},
+          {"receipt_due", OrNull(t.receipt_due)},
+          {"cancelled_at", TimeOrNull(t.cancelled_at, tz)},
+          {"cancel_reason", OrNull(t.cancel_reason)},
+          {"weighbridge_g", OrNull(t.weighbridge_g)},
+          {"receipt_note", OrNull(t.receipt_note)},
+          {"return_of", OrNull(t.return_of)},
+          {"version", t.version}};
+}
+
+json::object RenderTransfer(const service::TransferView& v, int tz) {
+  json::object o = RenderTransferSummary(v.t, tz);
+  json::array containers;
+  for (const auto& c : v.containers) {
+    json::value refusal = nullptr;
+    if (c.status == "refused") {
+      refusal = json::object{{"reason", OrNull(c.refusal_reason)}, {"mass_g", OrNull(c.refused_g)}};
+    }
+    containers.push_back(json::object{{"manifest", c.manifest_id},
+                                      {"status", c.status},
+                                      {"waste_code", Dashed(c.waste_code)},
+                                      {"packaging", c.packaging},
+                                      {"declared_g", c.declared_g},
+                                      {"pickup_g", OrNull(c.pickup_g)},
+                                      {"received_g", OrNull(c.received_g)},
+                                      {"apportioned", c.apportioned},
+                                      {"refusal", std::move(refusal)}});
+  }
+  o["containers"] = std::move(containers);
+  json::array lines;
+  for (const auto& l : v.lines) {
+    lines.push_back(json::object{{"waste_code", Dashed(l.waste_code)},
+                                 {"count", l.count},
+                                 {"declared_g", l.declared_g},
+                                 {"pickup_g", l.pickup_g},
+                                 {"received_g", l.received_g},
+                                 {"refused_g", l.refused_g},
+                                 {"apportioned", l.apportioned}});
+  }
+  o["lines"] = std::move(lines);
+  json::array discrepancies;
+  for (const auto& x : v.discrepancies) {
+    discrepancies.push_back(json::object{{"manifest", x.manifest_id},
+                                         {"field", x.field},
+                                         {"note", x.note},
+                                         {"at", FormatRfc3339(x.at, tz)}});
+  }
+  o["discrepancies"] = std::move(discrepancies);
+  json::array revisions;
+  for (const auto& r : v.revisions) revisions.push_back(RenderRevision(r, tz));
+  o["revisions"] = std::move(revisions);
+  json::array history;
+  for (const auto& h : v.history) {
+    history.push_back(json::object{{"action", h.action},
+                                   {"actor", h.actor},
+                                   {"from", OrNull(h.from_status)},
+                                   {"to", h.to_status},
+                                   {"detail", ParsedOrNull(h.detail)},
+                                   {"at", FormatRfc3339(h.at, tz)}});
+  }
+  o["history"] = std::move(history);
+  return o;
+}
+
+}  // namespace cradle::api

@@ -8,6 +8,7 @@
 #include "server/service/cases.h"
 #include "server/service/manifests.h"
 #include "server/service/parties.h"
+#include "server/service/transfers.h"
 #include "server/store/records.h"
 
 namespace cradle::api {
@@ -20,6 +21,12 @@ boost::json::object RenderEvent(const store::ManifestEvent& e, int tz);
 boost::json::object RenderAudit(const store::AuditEntry& a);
 boost::json::object RenderCase(const store::Case& c, int tz);
 boost::json::object RenderCaseWithHistory(const service::CaseWithHistory& c, int tz);
+
+// Transfers (../shared/spec/transfers.md): the list item (no containers), the whole transfer
+// with its containers, lines, discrepancies, revisions and history, and one revision.
+boost::json::object RenderTransferSummary(const store::Transfer& t, int tz);
+boost::json::object RenderTransfer(const service::TransferView& v, int tz);
+boost::json::object RenderRevision(const store::TransferRevision& r, int tz);
 
 template <class T, class C, class F>
 boost::json::object RenderPage(const store::Page<T, C>& page, F render_item) {

@@ -27,13 +27,31 @@
 #include "server/cmd/command.h"
 
 namespace cradle::cmd {
+namespace {
+
+// The system clock shifted by a fixed offset (the clock-offset-s setting; 0 in production).
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(int64_t offset_micros) : offset_(offset_micros) {}
+  int64_t NowMicros() const override { return system_.NowMicros() + offset_; }
+
+ private:
+  SystemClock system_;
+  int64_t offset_;
+};
+
+}  // namespace
 
 int Serve(const Invocation& in) {
   const Config& cfg = in.cfg;
   if (Status s = PrepareDataDir(cfg.data); !s.ok()) return Fail(s.message());
   // The database first: if it cannot be opened, start-up fails before certificates or keys
   // are written into the data directory.
-  SystemClock clock;
+  OffsetClock clock(int64_t{cfg.clock_offset_s} * 1000000);
+  if (cfg.clock_offset_s != 0) {
+    std::cerr << "cradle-server: WARNING: clock shifted by " << cfg.clock_offset_s
+              << " s (clock-offset-s); never in production\n";
+  }
   store::Database::Options db_opts;
   db_opts.path = cfg.data + "/cradle.db";
   db_opts.clock = &clock;
@@ -64,14 +82,19 @@ int Serve(const Invocation& in) {
   ctx.settings.uncollected_days = cfg.uncollected_days;
   ctx.settings.unreceived_working_days = cfg.unreceived_working_days;
 
-  auto admin = service::BootstrapAdminToken(ctx);
-  if (!admin.ok()) return Fail(admin.status().ToString());
+  // admin.token is written before the token's hash is committed: a failed write keeps
+  // nothing, so the next start issues a token again instead of locking the admin out.
   const std::string admin_path = cfg.data + "/admin.token";
-  if (*admin) {
+  bool admin_written = false;
+  auto admin = service::BootstrapAdminToken(ctx, [&](const std::string& token) {
     ::unlink(admin_path.c_str());  // a stale file from an earlier, wiped database
-    if (Status s = pki::WriteSecretFile(admin_path, **admin + "\n"); !s.ok()) {
-      return Fail(s.ToString());
-    }
+    Status s = pki::WriteSecretFile(admin_path, token + "\n");
+    admin_written = s.ok();
+    return s;
+  });
+  if (!admin.ok()) {
+    if (admin_written) ::unlink(admin_path.c_str());  // its hash was not committed
+    return Fail(admin.status().ToString());
   }
   // --demo seeds only a deployment that has no parties yet; later starts keep what is there.
   if (cfg.demo) {
@@ -117,6 +140,11 @@ int Serve(const Invocation& in) {
   opts.client_ca_file = cfg.client_ca.empty() ? certs + "/ca.crt" : cfg.client_ca;
   opts.limits.body_bytes = static_cast<size_t>(cfg.max_body_bytes);
   opts.limits.header_bytes = static_cast<size_t>(cfg.max_header_bytes);
+  opts.limits.unauthenticated_body_bytes = static_cast<size_t>(cfg.max_unauthenticated_body_bytes);
+  opts.limits.max_connections_per_address = static_cast<size_t>(cfg.max_connections_per_address);
+  opts.pre_authenticate = [&deps](const http::Request& req) {
+    return api::PreAuthenticate(deps, req);
+  };
   opts.timeouts.read = std::chrono::seconds(cfg.read_timeout_s);
   opts.timeouts.idle = std::chrono::seconds(cfg.idle_timeout_s);
   opts.timeouts.handshake = std::chrono::seconds(cfg.handshake_timeout_s);

@@ -26,6 +26,9 @@ struct Request {
   // Subject CN of a verified TLS client certificate (mTLS), if one was presented.
   std::optional<std::string> client_cert_cn;
   std::string request_id;  // set by the session; echoed as X-Request-Id
+  // The matched route template ("/api/v1/manifests/{id}"), filled by the router; handlers
+  // that grant by route (device certificates) read it.
+  std::string route;
   // Path parameters filled by the router from the route template, e.g. {"id": "..."}.
   std::map<std::string, std::string> params;
 

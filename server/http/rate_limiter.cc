@@ -58,6 +58,18 @@ RateLimiter::Decision RateLimiter::Acquire(const std::string& key) {
   return Decision{false, (1.0 - bucket.tokens) / options_.rate_per_second};
 }
 
+RateLimiter::Decision RateLimiter::Peek(const std::string& key) const {
+  const Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
+  const int64_t now = clock_->NowMicros();
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) return Decision{true, 0};  // a new key starts full
+  Bucket bucket = it->second;
+  Refill(&bucket, now);
+  if (bucket.tokens >= 1.0) return Decision{true, 0};
+  return Decision{false, (1.0 - bucket.tokens) / options_.rate_per_second};
+}
+
 size_t RateLimiter::size() const {
   size_t n = 0;
   for (const Shard& shard : shards_) {

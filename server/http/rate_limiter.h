@@ -42,6 +42,8 @@ class RateLimiter {
   // Takes one token from `key`'s bucket if there is one.
   Decision Acquire(const std::string& key);
   bool TryAcquire(const std::string& key) { return Acquire(key).allowed; }
+  // Whether Acquire(key) would be allowed now, taking nothing (check first, count later).
+  Decision Peek(const std::string& key) const;
 
   // Number of buckets currently tracked (for tests and metrics).
   size_t size() const;

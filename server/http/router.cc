@@ -115,7 +115,12 @@ RouteMatch Router::Find(Request& req) const {
       best_path = &route;
       best_path_spec = spec;
     }
-    if (route.method == req.method && (!best || spec > best_spec)) {
+    // HEAD is GET without the body (RFC 9110 9.3.2): a GET route answers it unless the path
+    // has a HEAD route of its own, which then wins.
+    const bool exact = route.method == req.method;
+    const bool as_get = req.method == "HEAD" && route.method == "GET";
+    if ((exact || as_get) &&
+        (!best || spec > best_spec || (spec == best_spec && exact && best->method != req.method))) {
       best = &route;
       best_spec = spec;
       best_params = params;
@@ -124,12 +129,14 @@ RouteMatch Router::Find(Request& req) const {
 
   if (best) {
     req.params = std::move(best_params);
+    req.route = best->path_template;
     result.handler = &best->handler;
     result.options = best->options;
     result.route = best->path_template;
     return result;
   }
   if (best_path) {
+    if (allowed.count("GET")) allowed.insert("HEAD");
     std::string allow;
     for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     result.route = best_path->path_template;

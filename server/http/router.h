@@ -8,7 +8,8 @@
 // a segment.
 //
 // Unmatched path: 404 problem (NOT_FOUND). Path matched but not the method: 405 problem
-// (METHOD_NOT_ALLOWED) with an `Allow` header. HEAD is not implied by GET.
+// (METHOD_NOT_ALLOWED) with an `Allow` header. HEAD is answered by the GET route (the server
+// sends its head without the body) unless a HEAD route is registered for the path.
 //
 // Lifetime/threads: build the Router fully (Add) before serving; afterwards it is read-only
 // and Find/Dispatch are safe from any number of threads. Handlers must be thread-safe.
@@ -47,8 +48,8 @@ class Router {
   void Add(std::string method, std::string path_template, Handler handler,
            RouteOptions options = {});
 
-  // Resolves the route and fills req.params; does not call the handler. Matches on the raw
-  // path of req.target when set, else on req.path.
+  // Resolves the route and fills req.params and req.route; does not call the handler. Matches on
+  // the raw path of req.target when set, else on req.path.
   RouteMatch Find(Request& req) const;
 
   // Find() and then call the handler. Returns the response and the route template. Exceptions

@@ -18,6 +18,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "server/http/problem.h"
 #include "server/http/query.h"
@@ -101,6 +102,11 @@ class Server::Impl {
   MetricsRegistry* metrics_;
   Gauge* open_connections_;
   std::atomic<size_t> connections_{0};
+  // Open connections per client address, for max_connections_per_address.
+  std::mutex per_address_mu_;
+  std::unordered_map<std::string, size_t> per_address_;
+  bool AcquireAddress(const std::string& ip);
+  void ReleaseAddress(const std::string& ip);
   std::atomic<int> in_flight_{0};
   std::atomic<bool> draining_{false};
   std::unique_ptr<asio::io_context> ioc_;
@@ -143,18 +149,19 @@ class Server::Impl {
 // (or a handler-pool task) holds its shared_ptr.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Server::Impl* server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket), server->ssl_ctx_) {
+  // `remote_ip` has been counted with AcquireAddress(); the session releases it.
+  Session(Server::Impl* server, tcp::socket socket, std::string remote_ip)
+      : server_(server),
+        stream_(std::move(socket), server->ssl_ctx_),
+        remote_ip_(std::move(remote_ip)) {
     server_->connections_.fetch_add(1);
     server_->open_connections_->Add(1);
-    beast::error_code ec;
-    auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) remote_ip_ = endpoint.address().to_string();
   }
   ~Session() {
     if (request_active_) server_->in_flight_.fetch_sub(1);
     server_->connections_.fetch_sub(1);
     server_->open_connections_->Add(-1);
+    server_->ReleaseAddress(remote_ip_);
   }
 
   void Run() {
@@ -182,6 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_->draining_.load()) return GracefulClose();
     method_ = "OTHER";
     route_ = "unmatched";
+    head_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_->options_.limits.header_bytes));
     parser_->body_limit(server_->options_.limits.body_bytes);
@@ -211,8 +219,51 @@ class Session : public std::enable_shared_from_this<Session> {
     auto length = parser_->content_length();
     if (length && *length > server_->options_.limits.body_bytes) return RejectBody();
     if (parser_->is_done()) return OnRequest();
-    if (beast::iequals(header[bhttp::field::expect], "100-continue")) return SendContinue();
+    const bool large = !length || *length > server_->options_.limits.unauthenticated_body_bytes;
+    if (large && server_->options_.pre_authenticate) return PreAuthenticate();
+    ContinueBody();
+  }
+
+  void ContinueBody() {
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      return SendContinue();
+    }
     ReadBody();
+  }
+
+  // Credentials first, body second: the check may block (a token lookup), so it runs on the
+  // handler pool; the read deadline keeps running meanwhile.
+  void PreAuthenticate() {
+    auto request = std::make_shared<Request>();
+    FillHead(parser_->get(), request.get());
+    asio::post(*server_->handler_pool_, [self = shared_from_this(), request] {
+      std::optional<Response> refusal;
+      try {
+        refusal = self->server_->options_.pre_authenticate(*request);
+      } catch (const std::exception& e) {
+        self->server_->log_->Error(std::string("pre-authentication threw: ") + e.what(), "");
+        refusal = Problem(500, "INTERNAL", "The server failed to handle this request.");
+      }
+      asio::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
+        if (refusal) return self->SendAndClose(std::move(*refusal));
+        self->ContinueBody();
+      });
+    });
+  }
+
+  // Method, target, headers (names lower-cased), peer address and certificate.
+  template <class Header>
+  void FillHead(const Header& message, Request* request) const {
+    request->method = std::string(message.method_string());
+    request->target = std::string(message.target());
+    request->remote_ip = remote_ip_;
+    request->client_cert_cn = client_cn_;
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto [it, inserted] = request->headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
   }
 
   // curl and others wait (about a second) for this before sending a larger body.
@@ -271,18 +322,11 @@ class Session : public std::enable_shared_from_this<Session> {
     auto message = parser_->release();
     keep_alive_ = message.keep_alive();
 
+    head_ = message.method() == bhttp::verb::head;
+
     auto request = std::make_shared<Request>();
-    request->method = std::string(message.method_string());
-    request->target = std::string(message.target());
-    request->remote_ip = remote_ip_;
-    request->client_cert_cn = client_cn_;
+    FillHead(message, request.get());
     request->request_id = request_id_ = server_->NextRequestId();
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto [it, inserted] = request->headers.emplace(name, std::string(field.value()));
-      if (!inserted) it->second += ", " + std::string(field.value());
-    }
     request->body = std::move(message.body());
 
     std::string_view raw_path, raw_query;
@@ -348,6 +392,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.body() = std::move(response.body);
     res_.keep_alive(keep_alive);
     res_.prepare_payload();
+    if (head_) {  // the GET's head, Content-Length included, without its body
+      const auto length = res_.body().size();
+      res_.body().clear();
+      res_.content_length(length);
+    }
     status_ = response.status;
 
     Tcp().expires_after(Timeouts().write);
@@ -415,6 +464,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
   bool close_after_write_ = false;
   bool request_active_ = false;
+  bool head_ = false;  // the request in progress is a HEAD: its response goes without a body
   // The request in progress, for the log line and metrics.
   std::string method_ = "OTHER";
   std::string route_ = "unmatched";
@@ -581,13 +631,35 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  if (connections_.load() >= options_.limits.max_connections) {
+  beast::error_code peer_ec;
+  auto peer = socket.remote_endpoint(peer_ec);
+  std::string ip = peer_ec ? std::string() : peer.address().to_string();
+  if (connections_.load() >= options_.limits.max_connections || !AcquireAddress(ip)) {
     beast::error_code ignored;
     socket.close(ignored);  // over capacity: refuse at once rather than queue
   } else {
-    std::make_shared<Session>(this, std::move(socket))->Run();
+    std::make_shared<Session>(this, std::move(socket), std::move(ip))->Run();
   }
   Accept();
+}
+
+// One address may not hold every connection: a second client must still get in.
+bool Server::Impl::AcquireAddress(const std::string& ip) {
+  std::lock_guard<std::mutex> lock(per_address_mu_);
+  size_t& n = per_address_[ip];
+  if (n >= options_.limits.max_connections_per_address) {
+    if (n == 0) per_address_.erase(ip);
+    return false;
+  }
+  ++n;
+  return true;
+}
+
+void Server::Impl::ReleaseAddress(const std::string& ip) {
+  std::lock_guard<std::mutex> lock(per_address_mu_);
+  auto it = per_address_.find(ip);
+  if (it == per_address_.end()) return;
+  if (--it->second == 0) per_address_.erase(it);
 }
 
 void Server::Impl::RequestStop() {

@@ -11,8 +11,14 @@
 // - Limits are answered as problem+json and the connection is closed: header bytes -> 431,
 //   body bytes -> 413 (from Content-Length, before reading the body). Timeouts close the
 //   connection: TLS handshake, reading one request (first byte to last; a slowloris is cut
-//   off at the deadline), keep-alive idle, writing a response. Past `max_connections`, new
-//   connections are closed at once.
+//   off at the deadline), keep-alive idle, writing a response. Past `max_connections`, or past
+//   `max_connections_per_address` from one client address, new connections are closed at once.
+// - A body that may exceed `unauthenticated_body_bytes` (a larger Content-Length, or chunked)
+//   is read only after `pre_authenticate` has accepted the request's credentials, judged from
+//   its headers on the handler pool; otherwise its answer (401/429/403) is sent and the
+//   connection closed, so an unknown client cannot make the server buffer large bodies.
+// - HEAD on a GET route is answered with the GET's status and headers (Content-Length
+//   included) and no body.
 // - Each response carries X-Request-Id, Cache-Control: no-store and X-Content-Type-Options:
 //   nosniff; each request is logged (access_log.h) and counted in
 //   cradle_http_requests_total{method,route,status} and
@@ -32,7 +38,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -44,9 +52,11 @@
 namespace cradle::http {
 
 struct ServerLimits {
-  size_t header_bytes = 16 * 1024;      // request line + headers; beyond -> 431
-  size_t body_bytes = 4 * 1024 * 1024;  // beyond -> 413
-  size_t max_connections = 10000;       // beyond, new connections are closed at once
+  size_t header_bytes = 16 * 1024;                // request line + headers; beyond -> 431
+  size_t body_bytes = 4 * 1024 * 1024;            // beyond -> 413
+  size_t max_connections = 10000;                 // beyond, new connections are closed at once
+  size_t max_connections_per_address = 256;       // per client IP; beyond, closed at once
+  size_t unauthenticated_body_bytes = 64 * 1024;  // larger bodies need accepted credentials
 };
 
 struct ServerTimeouts {
@@ -70,6 +80,10 @@ struct ServerOptions {
   RateLimiterOptions rate_limit;       // for routes with RouteOptions::rate_limited
   AccessLog* access_log = nullptr;     // null = a log on stderr
   MetricsRegistry* metrics = nullptr;  // null = DefaultMetrics()
+  // Judges a request's credentials from its headers (body empty) before a large body is read:
+  // nullopt accepts, a Response is answered instead. Runs on the handler pool. Unset: every
+  // body up to limits.body_bytes is read.
+  std::function<std::optional<Response>(const Request&)> pre_authenticate;
   // Install the SIGINT/SIGTERM handlers in Start() rather than in RunUntilSignal(), so a
   // signal right after start-up drains instead of killing the process (production: true).
   bool handle_signals = false;

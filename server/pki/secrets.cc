@@ -59,6 +59,19 @@ Status WriteNewFile(const std::string& tmp, std::string_view content, int mode) 
   return status;
 }
 
+// fsyncs the directory holding `path`, so that a name just linked or renamed into it survives
+// power loss (the file's own fsync covers its data, not its directory entry).
+Status SyncParentDirectory(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open directory", dir);
+  Status status = ::fsync(fd) == 0 ? Status() : ErrnoStatus("cannot fsync directory", dir);
+  ::close(fd);
+  return status;
+}
+
 }  // namespace
 
 std::string NewApiToken() {
@@ -84,6 +97,7 @@ Status WriteSecretFile(const std::string& path, std::string_view content) {
   // link() fails with EEXIST instead of replacing, unlike rename().
   if (::link(tmp.c_str(), path.c_str()) != 0) status = ErrnoStatus("cannot create", path);
   ::unlink(tmp.c_str());
+  if (status.ok()) status = SyncParentDirectory(path);
   return status;
 }
 
@@ -97,8 +111,11 @@ Status WritePublicFile(const std::string& path, std::string_view content, int mo
   } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
     status = ErrnoStatus("cannot rename to", path);
   }
-  if (!status.ok()) ::unlink(tmp.c_str());
-  return status;
+  if (!status.ok()) {
+    ::unlink(tmp.c_str());
+    return status;
+  }
+  return SyncParentDirectory(path);
 }
 
 Result<std::string> ReadFileToString(const std::string& path) {

@@ -3,7 +3,8 @@
 //
 // Secret files are created with open(O_CREAT|O_EXCL, 0600) on a temporary name and then
 // hard-linked into place, so a secret is never visible with wider permissions (no chmod
-// window), never overwrites an existing file, and never appears half-written.
+// window), never overwrites an existing file, and never appears half-written. After the link
+// (or a public file's rename) the directory is fsynced too, so the new name survives power loss.
 //
 // Thread safety: every function is safe to call from any thread (OpenSSL's RNG is).
 #pragma once

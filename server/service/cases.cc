@@ -7,12 +7,14 @@
 
 #include "server/service/audit_json.h"
 #include "server/service/rules.h"
+#include "server/service/transfers.h"
 #include "server/store/audit.h"
 #include "server/store/facilities.h"
 #include "server/store/manifests.h"
 #include "server/store/programmes.h"
 #include "server/store/reconciliation.h"
 #include "server/store/scans.h"
+#include "server/store/transfers.h"
 
 namespace cradle::service {
 namespace {
@@ -31,6 +33,13 @@ class CaseOpener {
 
   Status Open(const std::string& kind, const std::string& subject, const std::string& threshold,
               const std::string& party, int64_t at, const boost::json::object& detail) {
+    return OpenNew(kind, subject, threshold, party, at, detail).status();
+  }
+
+  // As Open; true when this call opened the case (false: the cause had its case already).
+  Result<bool> OpenNew(const std::string& kind, const std::string& subject,
+                       const std::string& threshold, const std::string& party, int64_t at,
+                       const boost::json::object& detail) {
     store::Case c;
     c.kind = kind;
     c.subject = subject;
@@ -41,7 +50,7 @@ class CaseOpener {
     c.opened_month = MonthKey(at, ctx_.settings.tz_offset_minutes);
     auto id = store::OpenCase(txn_, c, actor_);
     if (!id.ok()) return id.status();
-    if (!*id) return Status();  // this cause has its case already
+    if (!*id) return false;  // this cause has its case already
     boost::json::object change{{"kind", kind},
                                {"subject", subject},
                                {"threshold", threshold},
@@ -51,7 +60,7 @@ class CaseOpener {
     if (!a.ok()) return a.status();
     ++run_.opened;
     ++run_.opened_by_kind[kind];
-    return Status();
+    return true;
   }
 
  private:
@@ -136,6 +145,161 @@ Status TimeRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of, in
                           {"working_days", ctx.settings.unreceived_working_days},
                           {"producer", c.producer}};
     if (Status s = opener.Open("unreceived", c.manifest_id, "", c.actor, at, d); !s.ok()) {
+      return s;
+    }
+  }
+  return Status();
+}
+
+boost::json::value OptText(const std::optional<std::string>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+std::optional<CivilDate> OptCivil(const std::optional<int64_t>& at, int tz) {
+  if (!at) return std::nullopt;
+  return LocalCivilDate(*at, tz);
+}
+
+boost::json::value OptDay(const std::optional<int64_t>& at, int tz) {
+  return at ? boost::json::value(LocalDate(*at, tz)) : boost::json::value(nullptr);
+}
+
+// The four transfer rules (transfers.md). Each cause is one transfer, so the subject is the
+// transfer's number and the threshold empty; the store's candidates leave out transfers whose
+// case exists, and OpenCase's uniqueness makes a concurrent run harmless too.
+Status TransferRules(const Context& ctx, store::Txn& txn, const CivilDate& as_of, int64_t at,
+                     CaseOpener& opener) {
+  const int tz = ctx.settings.tz_offset_minutes;
+  const WorkingCalendar& cal = ctx.Calendar();
+  const std::string overdue_kind(Name(CaseKind::kReceiptOverdue));
+  const std::string discrepancy_kind(Name(CaseKind::kTransferDiscrepancy));
+  const std::string unsigned_kind(Name(CaseKind::kTransferUnsigned));
+  const std::string refused_kind(Name(CaseKind::kRefusedNotReturned));
+
+  // receipt_overdue: delivered and not confirmed by receipt_due (fixed at delivery from the
+  // calendar). The transfer counts once in the `overdue` roll-up, in the month of its first
+  // overdue day, whenever the rules happen to run.
+  auto overdue = store::ReceiptOverdueCandidates(txn, FormatIsoDate(as_of), kReceiptWorkingDays);
+  if (!overdue.ok()) return overdue.status();
+  for (const auto& t : *overdue) {
+    auto due = ParseIsoDate(t.receipt_due.value_or(""));
+    if (!due.ok()) continue;  // the candidates all have a due date
+    if (!MissedDeadline(*due, OptCivil(t.receiver_signed_at, tz), as_of)) continue;
+    boost::json::object d{{"receiver", OptText(t.receiver)},
+                          {"delivered_on", OptDay(t.delivered_at, tz)},
+                          {"receipt_due", *t.receipt_due},
+                          {"working_days", kReceiptWorkingDays},
+                          {"confirmed_on", OptDay(t.receiver_signed_at, tz)}};
+    auto opened =
+        opener.OpenNew(overdue_kind, t.id, "",
+                       TransferCaseParty(overdue_kind, t.sender, t.carrier, t.receiver_org), at, d);
+    if (!opened.ok()) return opened.status();
+    if (!*opened) continue;
+    const CivilDate first_overdue = AddDays(*due, 1);
+    if (Status s = store::RollupTransferParties(
+            txn, FormatMonthKey({first_overdue.year, first_overdue.month}), t, {.overdue = 1});
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  // transfer_discrepancy: a receipt that reported discrepancies or refused containers. The
+  // case is stamped at the receipt, as a finding's case is at its scan.
+  auto issues = store::ReceiptsWithIssues(txn);
+  if (!issues.ok()) return issues.status();
+  for (const auto& t : *issues) {
+    auto ds = store::ListDiscrepancies(txn, t.id);
+    if (!ds.ok()) return ds.status();
+    auto cs = store::ListTransferContainers(txn, t.id);
+    if (!cs.ok()) return cs.status();
+    boost::json::array discrepancies, refused;
+    int64_t refused_g = 0;
+    for (const auto& x : *ds) {
+      discrepancies.push_back(
+          boost::json::object{{"manifest", x.manifest_id}, {"field", x.field}, {"note", x.note}});
+    }
+    for (const auto& c : *cs) {
+      if (c.status != "refused") continue;
+      refused_g += c.refused_g.value_or(0);
+      refused.push_back(boost::json::object{{"manifest", c.manifest_id},
+                                            {"reason", c.refusal_reason.value_or("")},
+                                            {"mass_g", c.refused_g.value_or(0)}});
+    }
+    boost::json::object d{{"receiver", OptText(t.receiver)},
+                          {"received_on", OptDay(t.receiver_signed_at, tz)},
+                          {"discrepancies", std::move(discrepancies)},
+                          {"refused", std::move(refused)},
+                          {"refused_g", refused_g}};
+    if (Status s =
+            opener.Open(discrepancy_kind, t.id, "",
+                        TransferCaseParty(discrepancy_kind, t.sender, t.carrier, t.receiver_org),
+                        t.receiver_signed_at.value_or(at), d);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  // transfer_unsigned: an ad hoc trip the sender has not signed within kAdHocSignWorkingDays
+  // working days of the trip's day.
+  auto unsigned_trips = store::UnsignedAdHocCandidates(txn, kAdHocSignWorkingDays);
+  if (!unsigned_trips.ok()) return unsigned_trips.status();
+  for (const auto& t : *unsigned_trips) {
+    // The trip's day is the local day of its first pickup (trip_day), else of its creation.
+    CivilDate day = LocalCivilDate(t.created_at, tz);
+    if (t.trip_day) {
+      if (auto parsed = ParseIsoDate(*t.trip_day); parsed.ok()) day = *parsed;
+    }
+    const CivilDate sign_due = cal.AddWorkingDays(day, kAdHocSignWorkingDays);
+    if (!MissedDeadline(sign_due, OptCivil(t.sender_signed_at, tz), as_of)) continue;
+    boost::json::object d{{"trip_day", FormatIsoDate(day)},
+                          {"sign_due", FormatIsoDate(sign_due)},
+                          {"working_days", kAdHocSignWorkingDays},
+                          {"vehicle", t.vehicle},
+                          {"signed_on", OptDay(t.sender_signed_at, tz)}};
+    if (Status s = opener.Open(
+            unsigned_kind, t.id, "",
+            TransferCaseParty(unsigned_kind, t.sender, t.carrier, t.receiver_org), at, d);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  // refused_not_returned: refused containers not on a return trip within
+  // kRefusedReturnWorkingDays working days of the receipt that refused them.
+  auto refusals = store::RefusedNotReturnedCandidates(txn, kRefusedReturnWorkingDays);
+  if (!refusals.ok()) return refusals.status();
+  for (const auto& t : *refusals) {
+    const CivilDate on = LocalCivilDate(t.receiver_signed_at.value_or(t.updated_at), tz);
+    const CivilDate return_due = cal.AddWorkingDays(on, kRefusedReturnWorkingDays);
+    if (!(return_due < as_of)) continue;  // in time still: spare the return-trip lookup
+    auto ret = store::ReturnOf(txn, t.id);
+    if (!ret.ok()) return ret.status();
+    std::optional<CivilDate> returned_on;
+    if (*ret) returned_on = LocalCivilDate((*ret)->created_at, tz);
+    if (!MissedDeadline(return_due, returned_on, as_of)) continue;
+    auto cs = store::ListTransferContainers(txn, t.id);
+    if (!cs.ok()) return cs.status();
+    boost::json::array refused;
+    int64_t refused_g = 0;
+    for (const auto& c : *cs) {
+      if (c.status != "refused") continue;
+      refused_g += c.refused_g.value_or(0);
+      refused.push_back(boost::json::value(c.manifest_id));
+    }
+    boost::json::object d{
+        {"receiver", OptText(t.receiver)},
+        {"refused_on", FormatIsoDate(on)},
+        {"return_due", FormatIsoDate(return_due)},
+        {"working_days", kRefusedReturnWorkingDays},
+        {"containers", std::move(refused)},
+        {"refused_g", refused_g},
+        {"return", *ret ? boost::json::value((*ret)->id) : boost::json::value(nullptr)},
+        {"returned_on", returned_on ? boost::json::value(FormatIsoDate(*returned_on))
+                                    : boost::json::value(nullptr)}};
+    if (Status s = opener.Open(refused_kind, t.id, "",
+                               TransferCaseParty(refused_kind, t.sender, t.carrier, t.receiver_org),
+                               at, d);
+        !s.ok()) {
       return s;
     }
   }
@@ -312,6 +476,7 @@ Result<RulesRun> RunRules(const Context& ctx, const CivilDate& as_of, const std:
     CaseOpener opener(ctx, txn, actor, run);
     if (Status st = FindingRules(txn, opener); !st.ok()) return st;
     if (Status st = TimeRules(ctx, txn, as_of, at, opener); !st.ok()) return st;
+    if (Status st = TransferRules(ctx, txn, as_of, at, opener); !st.ok()) return st;
     return CapacityRules(ctx, txn, as_of, at, opener);
   });
   if (!s.ok()) return s;
@@ -320,6 +485,12 @@ Result<RulesRun> RunRules(const Context& ctx, const CivilDate& as_of, const std:
 
 Result<RulesRun> RunRulesAs(const Context& ctx, const Principal& p, const CivilDate& as_of) {
   if (!p.ReadsAll()) return Status("FORBIDDEN", "only a regulator or admin runs the rules");
+  // A future day would open cases early, and they would then block the real ones.
+  const CivilDate today = LocalCivilDate(ctx.clock.NowMicros(), ctx.settings.tz_offset_minutes);
+  if (as_of > today) {
+    return Status("DATE_OUT_OF_RANGE", "date " + FormatIsoDate(as_of) + " is after today (" +
+                                           FormatIsoDate(today) + ")");
+  }
   return RunRules(ctx, as_of, p.Actor());
 }
 

@@ -52,8 +52,22 @@ struct RulesRun {
   std::map<std::string, int64_t> opened_by_kind;
 };
 // Runs every rule as of the local day `as_of` in one Write: scan findings not yet seen
-// (weight_mismatch, forged_label, copied_label), uncollected, unreceived and capacity. A cause
-// that already has a case opens nothing, however often this runs. `actor` is audited.
+// (weight_mismatch, forged_label, copied_label, custody_refused), uncollected, unreceived, the
+// transfer rules and capacity. A cause that already has a case opens nothing, however often this
+// runs. `actor` is audited.
+//
+// Transfer rules, one case per transfer (subject = its number), working days by the deployment's
+// calendar (rules.h TransferCaseParty says who answers). A deadline made up late is still a
+// missed deadline (rules.h MissedDeadline), so the same cases open however seldom this runs:
+//   receipt_overdue       delivered and unconfirmed after receipt_due (or confirmed on a later
+//                         day); also counted once in the `overdue` transfer roll-up, in the month
+//                         of its first overdue day;
+//   transfer_discrepancy  a receipt that reported discrepancies or refused containers (stamped
+//                         at the receipt);
+//   transfer_unsigned     an ad hoc trip its sender had not signed kAdHocSignWorkingDays working
+//                         days after its trip day;
+//   refused_not_returned  refused containers on no return trip kRefusedReturnWorkingDays
+//                         working days after the receipt.
 Result<RulesRun> RunRules(const Context& ctx, const CivilDate& as_of,
                           const std::string& actor = "system:rules");
 // POST /rules/run: RunRules for regulators and admins only (FORBIDDEN otherwise).

@@ -80,11 +80,18 @@ Result<IssueResult> IssueManifests(const Context& ctx, const Principal& p, const
   }
   auto code8 = WasteCodeToCompact(req.waste_code);
   if (!code8.ok()) return code8.status();
-  CivilDate day = LocalCivilDate(ctx.clock.NowMicros(), ctx.settings.tz_offset_minutes);
+  const CivilDate today = LocalCivilDate(ctx.clock.NowMicros(), ctx.settings.tz_offset_minutes);
+  CivilDate day = today;
   if (req.produced_on) {
     auto d = ParseIsoDate(*req.produced_on);
     if (!d.ok()) return d.status();
     day = *d;
+    // Waste is labelled once produced: a later day would also draw serials from a day whose
+    // 999 have not been counted yet, sidestepping the per-day cap.
+    if (day > today) {
+      return Status("DATE_OUT_OF_RANGE", "produced_on " + *req.produced_on + " is after today (" +
+                                             FormatIsoDate(today) + ")");
+    }
   }
   const std::string day_iso = FormatIsoDate(day);
 

@@ -267,7 +267,8 @@ Result<ProgrammeWithMembers> GetProgramme(const Context& ctx, const Principal&,
   return out;
 }
 
-Result<std::optional<std::string>> BootstrapAdminToken(const Context& ctx) {
+Result<std::optional<std::string>> BootstrapAdminToken(
+    const Context& ctx, const std::function<Status(const std::string& token)>& persist) {
   std::optional<std::string> token;
   Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
     auto any = store::AnyToken(txn);
@@ -278,8 +279,9 @@ Result<std::optional<std::string>> BootstrapAdminToken(const Context& ctx) {
                                  "bootstrap admin");
     if (!id.ok()) return id.status();
     boost::json::object change{{"token_id", *id}, {"role", "admin"}};
-    return store::AppendAudit(txn, "system", "token.bootstrap", "admin", ChangeText(change))
-        .status();
+    auto audit = store::AppendAudit(txn, "system", "token.bootstrap", "admin", ChangeText(change));
+    if (!audit.ok()) return audit.status();
+    return persist ? persist(*token) : Status();
   });
   if (!s.ok()) return s;
   return token;

@@ -7,6 +7,7 @@
 // Thread safety: stateless functions over the thread-safe Context.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,7 +69,10 @@ Result<ProgrammeWithMembers> GetProgramme(const Context& ctx, const Principal& p
                                           const std::string& id);
 
 // Creates the bootstrap admin token on a database that has no token yet (first start).
-// Returns nullopt when tokens already exist.
-Result<std::optional<std::string>> BootstrapAdminToken(const Context& ctx);
+// Returns nullopt when tokens already exist. `persist`, if given, hands the token over (writes
+// admin.token) before its hash is committed: if it fails, nothing is kept and the next start
+// tries again, so a lost file can never leave a token nobody holds.
+Result<std::optional<std::string>> BootstrapAdminToken(
+    const Context& ctx, const std::function<Status(const std::string& token)>& persist = nullptr);
 
 }  // namespace cradle::service

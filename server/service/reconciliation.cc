@@ -153,6 +153,35 @@ Status CasesOpened(store::Txn& txn, const Principal& p, MonthlyReport& out) {
   return Status();
 }
 
+// Transfer rows the caller may see, with names; the weighbridge grams also annotate the
+// producer and facility lines whose received masses include them.
+Status Transfers(store::Txn& txn, const Principal& p, MonthlyReport& out) {
+  auto rows = store::TransferRollups(txn, out.month);
+  if (!rows.ok()) return rows.status();
+  for (auto& r : *rows) {
+    TransferPartyLine line;
+    if (r.role == "facility") {
+      auto f = store::FindFacility(txn, r.party);
+      if (!f.ok() || !SeesOrg(p, f->operator_org)) continue;
+      line.name = f->name;
+      for (auto& fl : out.facilities) {
+        if (fl.r.facility == r.party) fl.apportioned_g = r.d.apportioned_g;
+      }
+    } else {
+      if (!SeesOrg(p, r.party)) continue;
+      line.name = OrgName(txn, r.party);
+      if (r.role == "producer") {
+        for (auto& pl : out.producers) {
+          if (pl.r.producer == r.party) pl.apportioned_g = r.d.apportioned_g;
+        }
+      }
+    }
+    line.r = std::move(r);
+    out.transfers.push_back(std::move(line));
+  }
+  return Status();
+}
+
 void Total(MonthlyReport& out) {
   ReportTotals& t = out.totals;
   for (const auto& l : out.producers) {
@@ -169,6 +198,16 @@ void Total(MonthlyReport& out) {
   for (const auto& f : out.facilities) t.facility_received_g += f.r.received_g;
   for (const auto& p : out.programmes) t.programme_collected_g += p.r.collected_g;
   t.cases_opened = static_cast<int64_t>(out.cases_opened.size());
+  for (const auto& l : out.transfers) {
+    TransferTotals& x = t.transfers[l.r.role];
+    x.submitted += l.r.d.submitted;
+    x.delivered += l.r.d.delivered;
+    x.received += l.r.d.received;
+    x.refused += l.r.d.refused;
+    x.overdue += l.r.d.overdue;
+    x.refused_g += l.r.d.refused_g;
+    x.apportioned_g += l.r.d.apportioned_g;
+  }
 }
 
 }  // namespace
@@ -185,6 +224,7 @@ Result<MonthlyReport> Reconcile(const Context& ctx, const Principal& p, const st
     if (Status st = Producers(ctx, txn, p, out); !st.ok()) return st;
     if (Status st = Facilities(ctx, txn, p, *ym, out); !st.ok()) return st;
     if (Status st = Programmes(ctx, txn, p, *ym, out); !st.ok()) return st;
+    if (Status st = Transfers(txn, p, out); !st.ok()) return st;
     return CasesOpened(txn, p, out);
   });
   if (!s.ok()) return s;

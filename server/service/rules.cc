@@ -72,4 +72,20 @@ std::string FindingParty(std::string_view finding_kind, std::string_view scan_ki
   return scanner;  // forged_label
 }
 
+bool MissedDeadline(const CivilDate& deadline, const std::optional<CivilDate>& done_on,
+                    const CivilDate& as_of) {
+  return deadline < as_of && (!done_on || deadline < *done_on);
+}
+
+std::string TransferCaseParty(std::string_view kind, const std::string& sender,
+                              const std::string& carrier,
+                              const std::optional<std::string>& receiver_org) {
+  if (Is(kind, CaseKind::kReceiptOverdue)) return receiver_org.value_or(carrier);
+  if (Is(kind, CaseKind::kTransferDiscrepancy) || Is(kind, CaseKind::kTransferUnsigned)) {
+    return sender;
+  }
+  if (Is(kind, CaseKind::kRefusedNotReturned)) return carrier;
+  return "";
+}
+
 }  // namespace cradle::service

@@ -12,6 +12,7 @@
 
 #include "core/civil_time.h"
 #include "core/status.h"
+#include "core/working_calendar.h"
 
 namespace cradle::service {
 
@@ -56,5 +57,24 @@ Result<std::string> NextCaseStatus(std::string_view status, std::string_view act
 std::string FindingParty(std::string_view finding_kind, std::string_view scan_kind,
                          const std::string& producer, const std::string& scanner,
                          const std::string& collector);
+
+// A deadline missed as of `as_of`: the deadline lies before as_of and what it waited for
+// (confirming a receipt, signing, starting a return) was not done by then: not at all
+// (`done_on` nullopt) or on a later day. Done late, the cause stays a cause, so the rules open
+// the same case whenever they run.
+bool MissedDeadline(const CivilDate& deadline, const std::optional<CivilDate>& done_on,
+                    const CivilDate& as_of);
+
+// Who answers for a transfer case (transfers.md "New case kinds"):
+//   receipt_overdue      the receiver's operator: Art. 19 puts the 5-day confirmation on it;
+//   transfer_discrepancy the sender: it declared what the receiver found different or refused;
+//   transfer_unsigned    the sender: only it can sign the ad hoc trip;
+//   refused_not_returned the carrier: it brought the load and carries it back (the return trip
+//                        keeps the carrier), whoever of carrier or receiver starts the return.
+// The carrier stands in when a receipt case names no receiver organisation. Empty for any other
+// kind.
+std::string TransferCaseParty(std::string_view kind, const std::string& sender,
+                              const std::string& carrier,
+                              const std::optional<std::string>& receiver_org);
 
 }  // namespace cradle::service

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -551,18 +552,28 @@ Result<std::vector<ScanResult>> IngestScans(const Context& ctx, const Principal&
   }
   auto caps = CallerCapabilities(ctx, p);
   if (!caps.ok()) return caps.status();
-  std::vector<Prepared> prepared(scans.size());
-  for (size_t i = 0; i < scans.size(); ++i) {
+  // A UUID is one id in either case: stored and compared in lower case, so a retry spelled in
+  // upper case is a duplicate, not a second scan of the same label (a false copied_label).
+  std::vector<ScanInput> normal(scans);
+  for (ScanInput& s : normal) {
+    for (char& c : s.event_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::vector<Prepared> prepared(normal.size());
+  for (size_t i = 0; i < normal.size(); ++i) {
     Prepared& pr = prepared[i];
-    pr.in = &scans[i];
-    pr.sha = ScanContentSha256(scans[i]);
-    pr.reject = CheckFields(scans[i], *caps, &pr.scanned_at);
+    pr.in = &normal[i];
+    pr.sha = ScanContentSha256(normal[i]);
+    pr.reject = CheckFields(normal[i], *caps, &pr.scanned_at);
   }
   if (Status s = JudgeTokens(ctx, prepared); !s.ok()) return s;
   std::vector<ScanResult> results;
   BatchWriter writer(ctx, p, prepared, results);
   Status s = ctx.db.Write([&](store::Txn& txn) { return writer.Run(txn); });
   if (!s.ok()) return s;  // nothing of the batch was kept (one Write)
+  // Results echo each event_id as the client spelled it: clients match results by it.
+  for (size_t i = 0; i < results.size() && i < scans.size(); ++i) {
+    results[i].event_id = scans[i].event_id;
+  }
   return results;
 }
 

@@ -302,14 +302,6 @@ Result<std::vector<TransferDiscrepancy>> ListDiscrepancies(Txn& txn, const std::
   return Discrepancies(s);
 }
 
-Result<std::vector<TransferDiscrepancy>> DiscrepanciesSince(Txn& txn, int64_t after) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("SELECT seq, transfer_id, manifest_id, field, note, at FROM "
-                          "transfer_discrepancies WHERE seq > ? ORDER BY seq LIMIT 1000"));
-  s.Bind(1, after);
-  return Discrepancies(s);
-}
-
 Status AppendTransferLog(Txn& txn, const TransferLogEntry& e) {
   CRADLE_STORE_ASSIGN_OR_RETURN(
       Stmt s, txn.Prepare("INSERT INTO transfer_log (transfer_id, action, actor, from_status, "
@@ -422,21 +414,61 @@ Result<Page<Transfer>> ListTransfers(Txn& txn, const TransferFilter& f,
       [](const Transfer& t) { return t.id; });
 }
 
-Result<std::vector<Transfer>> DeliveredDueBefore(Txn& txn, const std::string& day) {
-  return Transfers(txn, "status = 'delivered' AND receipt_due < ?1", day);
+namespace {
+// Leaves out a transfer whose cause has its case of `kind` already.
+std::string NoCase(const char* kind) {
+  return std::string(" AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.kind = '") + kind +
+         "' AND k.subject = transfers.id AND k.threshold = '')";
+}
+}  // namespace
+
+// The prefilters below are necessary conditions in plain arithmetic (a deadline of n working
+// days lies at least n calendar days after its start); the service decides by the calendar.
+Result<std::vector<Transfer>> ReceiptOverdueCandidates(Txn& txn, const std::string& day,
+                                                       int working_days) {
+  return Transfers(txn,
+                   "receipt_due < ?1 AND (status = 'delivered' OR (status IN ('received', "
+                   "'refused') AND receiver_signed_at > delivered_at + " +
+                       std::to_string(working_days * kMicrosPerDay) + "))" +
+                       NoCase("receipt_overdue"),
+                   day);
 }
 
-Result<std::vector<Transfer>> UnsignedAdHoc(Txn& txn) {
-  return Transfers(txn, "ad_hoc = 1 AND sender_signed_at IS NULL AND status != 'cancelled'",
+Result<std::vector<Transfer>> UnsignedAdHocCandidates(Txn& txn, int working_days) {
+  return Transfers(txn,
+                   "ad_hoc = 1 AND status != 'cancelled' AND (sender_signed_at IS NULL OR "
+                   "sender_signed_at > created_at + " +
+                       std::to_string(working_days * kMicrosPerDay) + ")" +
+                       NoCase("transfer_unsigned"),
                    std::nullopt);
 }
 
-Result<std::vector<Transfer>> RefusedWithoutReturn(Txn& txn) {
+Result<std::vector<Transfer>> RefusedNotReturnedCandidates(Txn& txn, int working_days) {
   return Transfers(txn,
                    "status IN ('received', 'refused') AND EXISTS (SELECT 1 FROM "
                    "transfer_containers c WHERE c.transfer_id = transfers.id AND c.status = "
                    "'refused') AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.return_of = "
-                   "transfers.id AND r.status != 'cancelled')",
+                   "transfers.id AND r.status != 'cancelled' AND r.created_at <= "
+                   "transfers.receiver_signed_at + " +
+                       std::to_string(working_days * kMicrosPerDay) + ")" +
+                       NoCase("refused_not_returned"),
+                   std::nullopt);
+}
+
+Result<std::optional<Transfer>> ReturnOf(Txn& txn, const std::string& transfer_id) {
+  auto all = Transfers(txn, "return_of = ?1 AND status != 'cancelled'", transfer_id);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return std::optional<Transfer>();
+  return std::optional<Transfer>(std::move(all->front()));
+}
+
+Result<std::vector<Transfer>> ReceiptsWithIssues(Txn& txn) {
+  return Transfers(txn,
+                   "status IN ('received', 'refused') AND (EXISTS (SELECT 1 FROM "
+                   "transfer_discrepancies d WHERE d.transfer_id = transfers.id) OR EXISTS "
+                   "(SELECT 1 FROM transfer_containers c WHERE c.transfer_id = transfers.id AND "
+                   "c.status = 'refused'))" +
+                       NoCase("transfer_discrepancy"),
                    std::nullopt);
 }
 
@@ -462,6 +494,14 @@ Status RollupTransfer(Txn& txn, const std::string& month, const std::string& rol
   s.Bind(6, d.received).Bind(7, d.refused).Bind(8, d.overdue).Bind(9, d.refused_g);
   s.Bind(10, d.apportioned_g);
   return s.Run();
+}
+
+Status RollupTransferParties(Txn& txn, const std::string& month, const Transfer& t,
+                             const TransferRollupDelta& d) {
+  CRADLE_STORE_RETURN_IF_ERROR(RollupTransfer(txn, month, "producer", t.sender, d));
+  CRADLE_STORE_RETURN_IF_ERROR(RollupTransfer(txn, month, "carrier", t.carrier, d));
+  if (t.receiver) return RollupTransfer(txn, month, "facility", *t.receiver, d);
+  return Status();
 }
 
 Result<std::vector<TransferRollup>> TransferRollups(Txn& txn, const std::string& month) {

@@ -147,14 +147,28 @@ struct TransferFilter {
 Result<Page<Transfer>> ListTransfers(Txn& txn, const TransferFilter& f,
                                      const std::optional<std::string>& after, int limit);
 
-// Rule inputs.
-Result<std::vector<Transfer>> DeliveredDueBefore(Txn& txn, const std::string& day);
-Result<std::vector<Transfer>> UnsignedAdHoc(Txn& txn);
-// Transfers (received/refused) with refused containers and no return transfer.
-Result<std::vector<Transfer>> RefusedWithoutReturn(Txn& txn);
+// Rule inputs (service/cases.cc). Each leaves out the transfers whose cause already has its
+// case of that kind (subject = transfer id), so a run reads only what may still open one; the
+// service applies the working-day deadlines. A deadline missed and made up late is a cause too,
+// so each returns the late ones as well, whenever the rules run.
+// `working_days` is the rule's deadline, here only a prefilter: a deadline of n working days
+// ends at least n calendar days after its start.
+// receipt_due before `day` (YYYY-MM-DD), and still delivered or confirmed more than
+// `working_days` days after delivery: no receipt_overdue case.
+Result<std::vector<Transfer>> ReceiptOverdueCandidates(Txn& txn, const std::string& day,
+                                                       int working_days);
+// Ad hoc, not cancelled, unsigned by the sender or signed more than `working_days` days after
+// creation: no transfer_unsigned case.
+Result<std::vector<Transfer>> UnsignedAdHocCandidates(Txn& txn, int working_days);
+// Received or refused with refused containers and no (uncancelled) return transfer started
+// within `working_days` days of the receipt: no refused_not_returned case.
+Result<std::vector<Transfer>> RefusedNotReturnedCandidates(Txn& txn, int working_days);
+// The (uncancelled) return trip of `transfer_id`, if any.
+Result<std::optional<Transfer>> ReturnOf(Txn& txn, const std::string& transfer_id);
 Result<bool> HasReturn(Txn& txn, const std::string& transfer_id);
-// Discrepancies with seq > after, ascending (at most 1000).
-Result<std::vector<TransferDiscrepancy>> DiscrepanciesSince(Txn& txn, int64_t after);
+// Received or refused whose receipt reported a discrepancy or refused a container: no
+// transfer_discrepancy case.
+Result<std::vector<Transfer>> ReceiptsWithIssues(Txn& txn);
 
 // Monthly transfer roll-ups: adds to one (month, role, party) row.
 struct TransferRollupDelta {
@@ -163,6 +177,10 @@ struct TransferRollupDelta {
 };
 Status RollupTransfer(Txn& txn, const std::string& month, const std::string& role,
                       const std::string& party, const TransferRollupDelta& d);
+// RollupTransfer for each party of `t`: its sender (role producer), its carrier and, when it has
+// one, its receiver facility.
+Status RollupTransferParties(Txn& txn, const std::string& month, const Transfer& t,
+                             const TransferRollupDelta& d);
 struct TransferRollup {
   std::string role, party;
   TransferRollupDelta d;

@@ -169,10 +169,22 @@ void UnderProbe(const std::string& name, const std::function<void()>& attack) {
 
 // ---- raw sockets and raw TLS for the misbehaving clients ----
 
-int TcpConnect(uint16_t port, int rcvbuf = 0) {
+// `source`: a loopback address to connect from (Linux routes all of 127.0.0.0/8 to lo), so an
+// attack can come from an address of its own: the server caps connections and failed
+// sign-ins per address, and the probe (127.0.0.1) must not share the attacker's budget.
+int TcpConnect(uint16_t port, int rcvbuf = 0, const char* source = nullptr) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   if (rcvbuf > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  if (source) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &from.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
   timeval tv{2, 0};  // no blocking call of ours outlives this
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -221,7 +233,8 @@ SSL_CTX* ClientCtx() {
 // Ownership: owns its socket and SSL. Thread safety: one thread.
 class RawTls {
  public:
-  explicit RawTls(uint16_t port, int rcvbuf = 0) : fd_(TcpConnect(port, rcvbuf)) {
+  explicit RawTls(uint16_t port, int rcvbuf = 0, const char* source = nullptr)
+      : fd_(TcpConnect(port, rcvbuf, source)) {
     if (fd_ < 0) return;
     ssl_ = SSL_new(ClientCtx());
     SSL_set_fd(ssl_, fd_);
@@ -358,16 +371,29 @@ BOOST_AUTO_TEST_CASE(slowloris) {
   });
 }
 
+// 500 connections from one address: the first max-connections-per-address (256, the default)
+// are served, the rest closed at once, and everyone else (the probe) is still served.
+constexpr size_t kPerAddressCap = 256;
+
 BOOST_AUTO_TEST_CASE(five_hundred_idle_tls_connections_and_stalled_handshakes) {
-  UnderProbe("500 idle TLS connections + 100 stalled handshakes", [] {
+  UnderProbe("500 idle TLS connections from one address + 100 stalled handshakes", [] {
     std::vector<std::unique_ptr<RawTls>> idle;
+    size_t refused = 0;
     for (int i = 0; i < 500; ++i) {
-      idle.push_back(std::make_unique<RawTls>(D().port()));
-      BOOST_REQUIRE_MESSAGE(idle.back()->ok(), "connection " << i);
+      auto conn = std::make_unique<RawTls>(D().port(), 0, "127.0.0.2");
+      if (conn->ok()) {
+        idle.push_back(std::move(conn));
+      } else {
+        ++refused;
+      }
     }
+    BOOST_TEST_MESSAGE("500 from 127.0.0.2: " << idle.size() << " held, " << refused
+                                              << " refused at once");
+    BOOST_TEST(idle.size() == kPerAddressCap);
+    BOOST_TEST(refused == 500 - kPerAddressCap);
     std::vector<int> stalled;  // TCP only, never a ClientHello
     for (int i = 0; i < 100; ++i) {
-      stalled.push_back(TcpConnect(D().port()));
+      stalled.push_back(TcpConnect(D().port(), 0, "127.0.0.4"));
       BOOST_REQUIRE(stalled.back() >= 0);
     }
     const auto t0 = Clock::now();
@@ -383,8 +409,9 @@ BOOST_AUTO_TEST_CASE(five_hundred_idle_tls_connections_and_stalled_handshakes) {
       std::this_thread::sleep_for(100ms);
     }
     for (int fd : stalled) ::close(fd);
-    BOOST_TEST_MESSAGE("idle: " << idle_closed << "/500 closed by the server, stalled handshakes: "
-                                << stalled_closed << "/100, after " << Since(t0) << " s");
+    BOOST_TEST_MESSAGE("idle: " << idle_closed << "/" << idle.size()
+                                << " closed by the server, stalled handshakes: " << stalled_closed
+                                << "/100, after " << Since(t0) << " s");
     BOOST_TEST(idle_closed == idle.size());
     BOOST_TEST(stalled_closed == stalled.size());
   });
@@ -560,20 +587,33 @@ BOOST_AUTO_TEST_CASE(another_partys_ids) {
   });
 }
 
+// One GET over `t` (keep-alive) with a bearer token; the status, or 0 when none came.
+int RawGet(RawTls& t, const std::string& target, const std::string& token) {
+  if (!t.Write("GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+               "\r\n\r\n")) {
+    return 0;
+  }
+  bool closed = false;
+  return StatusOf(t.ReadAll(3000ms, &closed, true));
+}
+
+// The guesser comes from an address of its own (127.0.0.3): the throttle is per address, and
+// a throttled address is refused even with a genuine token (checked before the lookup).
 BOOST_AUTO_TEST_CASE(token_brute_force_is_throttled_and_logged) {
   UnderProbe("token brute force", [] {
-    auto c = D().server.Client();
+    RawTls t(D().port(), 0, "127.0.0.3");
+    BOOST_REQUIRE(t.ok());
     std::mt19937_64 rng(42);
     int unauthorized = 0, limited = 0, first_limited = -1;
     for (int i = 0; i < 150; ++i) {
       const std::string guess = "ctk_" + std::to_string(rng()) + std::to_string(rng());
-      auto r = MustSend(c, "GET", "/api/v1/orgs", Bearer(guess));
-      if (r.status == 401) ++unauthorized;
-      if (r.status == 429) {
+      const int status = RawGet(t, "/api/v1/orgs", guess);
+      if (status == 401) ++unauthorized;
+      if (status == 429) {
         if (first_limited < 0) first_limited = i;
         ++limited;
       }
-      BOOST_TEST((r.status == 401 || r.status == 429));
+      BOOST_TEST((status == 401 || status == 429), "status " << status);
     }
     BOOST_TEST_MESSAGE("brute force: " << unauthorized << " x 401, " << limited
                                        << " x 429 (first at attempt " << first_limited << ")");
@@ -581,6 +621,8 @@ BOOST_AUTO_TEST_CASE(token_brute_force_is_throttled_and_logged) {
     BOOST_TEST(first_limited > 0);
     BOOST_TEST(first_limited <= 50);
     BOOST_TEST(limited >= 100);
+    // A right guess while throttled must not pass: 429 like the wrong ones.
+    BOOST_TEST(RawGet(t, "/api/v1/orgs?limit=1", D().admin) == 429);
     // The failures are in the log (as statuses, never the guessed tokens).
     const std::string log = ReadFile(D().server.log_file());
     size_t logged_401 = 0, logged_429 = 0;

@@ -198,7 +198,7 @@ BOOST_AUTO_TEST_CASE(scans_over_mtls_and_bearer_with_retries_and_refusals) {
              boost::test_tools::per_element());
 
   // Metrics count scans by result.
-  auto metrics = fac.Get("/metrics");
+  auto metrics = fac.Get("/metrics", Bearer(server.admin_token()));  // private: a token
   BOOST_REQUIRE(metrics.ok());
   BOOST_TEST(metrics->body.find("cradle_scans_total{") != std::string::npos);
 

@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_shutdown_and_log) {
   IssueManifests(c, a, UsccA(), 4);
   MustSend(c, "GET", "/api/v1/orgs", Bearer("wrong-token-for-the-log"));
 
-  auto metrics = MustSend(c, "GET", "/metrics");
+  auto metrics = MustSend(c, "GET", "/metrics", Bearer(admin));  // private: a token
   BOOST_TEST(metrics.status == 200);
   BOOST_TEST(metrics.Header("content-type").rfind("text/plain", 0) == 0u);
   BOOST_TEST(metrics.body.find("cradle_http_requests_total") != std::string::npos);

@@ -3,6 +3,7 @@
 import { t, setLang, getLang, onLangChange } from './i18n.js';
 import { session } from './session.js';
 import { h, clear } from './dom.js';
+import { forgetParties } from './parties.js';
 import { signinView } from './views/signin.js';
 import { issueView } from './views/issue.js';
 import { manifestsView } from './views/manifests.js';
@@ -13,21 +14,23 @@ import { facilitiesView } from './views/facilities.js';
 import { orgsView } from './views/orgs.js';
 import { casesView } from './views/cases.js';
 import { dayView } from './views/day.js';
+import { transfersView, transferNewView } from './views/transfers.js';
+import { transferView } from './views/transfer.js';
 
 const views = {
   signin: signinView, issue: issueView, manifests: manifestsView, manifest: detailView,
   scan: scanView, dashboard: dashboardView, facilities: facilitiesView, orgs: orgsView,
-  cases: casesView, day: dayView,
+  cases: casesView, day: dayView, transfers: transfersView, 'transfer-new': transferNewView, transfer: transferView,
 };
 
 // Navigation entries per role: [view, label key].
 const NAV = {
-  producer: [['day', 'nav.day'], ['issue', 'nav.issue'], ['manifests', 'nav.manifests']],
-  collector: [['scan', 'nav.scan'], ['manifests', 'nav.manifests']],
-  facility: [['day', 'nav.day'], ['scan', 'nav.scan'], ['manifests', 'nav.manifests']],
-  regulator: [['dashboard', 'nav.dashboard'], ['manifests', 'nav.manifests'], ['facilities', 'nav.facilities'],
+  producer: [['day', 'nav.day'], ['issue', 'nav.issue'], ['manifests', 'nav.manifests'], ['transfers', 'nav.transfers']],
+  collector: [['scan', 'nav.scan'], ['transfers', 'nav.transfers'], ['manifests', 'nav.manifests']],
+  facility: [['day', 'nav.day'], ['scan', 'nav.scan'], ['transfers', 'nav.transfers'], ['manifests', 'nav.manifests']],
+  regulator: [['dashboard', 'nav.dashboard'], ['transfers', 'nav.transfers'], ['manifests', 'nav.manifests'], ['facilities', 'nav.facilities'],
     ['orgs', 'nav.orgs'], ['cases', 'nav.cases']],
-  admin: [['dashboard', 'nav.dashboard'], ['manifests', 'nav.manifests'], ['facilities', 'nav.facilities'],
+  admin: [['dashboard', 'nav.dashboard'], ['transfers', 'nav.transfers'], ['manifests', 'nav.manifests'], ['facilities', 'nav.facilities'],
     ['orgs', 'nav.orgs'], ['cases', 'nav.cases']],
 };
 
@@ -82,7 +85,7 @@ async function render() {
 
 window.addEventListener('hashchange', render);
 onLangChange(render);
-session.onChange(() => { if (!session.current() && parseHash().name !== 'signin') go('#/signin'); });
+session.onChange(() => { forgetParties(); if (!session.current() && parseHash().name !== 'signin') go('#/signin'); });
 setLang(getLang());
 
 // The service worker keeps the pages and the decoder on the device (offline scan page).

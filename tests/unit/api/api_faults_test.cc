@@ -4,7 +4,7 @@
 // 201/200 when the fault was not reached or did not touch the commit), the file must stay intact,
 // the audit chain must verify, exactly the acknowledged work must be stored (no manifest without
 // its audit entry, no audit entry without its manifests or scans), and the next request must
-// succeed: the server serves again once the fault clears.
+// succeed: the server serves again once the fault clears. (Transfers: api_transfer_faults_test.)
 #define BOOST_TEST_MODULE api_faults_test
 #include <boost/test/unit_test.hpp>
 
@@ -14,6 +14,7 @@
 #include "core/uuid.h"
 #include "server/store/env.h"
 #include "tests/unit/api/api_harness.h"
+#include "tests/unit/api/fault_sweep.h"
 
 namespace cradle::testing {
 namespace {
@@ -23,49 +24,6 @@ const std::string kCollector = UsccFrom("91330100MA2H0F2B4");
 constexpr int kIssueCount = 5;
 constexpr int kScanBatch = 10;
 constexpr int kMaxN = 40;
-
-enum class Fault { kWrite, kSync, kFull };
-
-const char* Name(Fault f) {
-  switch (f) {
-    case Fault::kWrite:
-      return "write";
-    case Fault::kSync:
-      return "sync";
-    case Fault::kFull:
-      return "full";
-  }
-  return "?";
-}
-
-void Arm(store::Env& env, Fault f, int64_t n) {
-  switch (f) {
-    case Fault::kWrite:
-      env.FailNthWrite(n);
-      break;
-    case Fault::kSync:
-      env.FailNthSync(n);
-      break;
-    case Fault::kFull:
-      env.DiskFullAfter(n);
-      break;
-  }
-}
-
-// One integer from SQL on the harness's own database (a read transaction).
-int64_t Scalar(ApiHarness& h, const std::string& sql) {
-  int64_t n = -1;
-  Status s = h.ctx().db.Read([&](store::Txn& txn) -> Status {
-    auto stmt = txn.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    n = stmt->Int(0);
-    return Status();
-  });
-  BOOST_REQUIRE_MESSAGE(s.ok(), sql << ": " << s.ToString());
-  return n;
-}
 
 // Manifests the API lists (all pages), optionally only those with `status`.
 size_t ListedManifests(ApiHarness& h, const std::string& status = "") {
@@ -85,29 +43,6 @@ size_t ListedManifests(ApiHarness& h, const std::string& status = "") {
   }
   BOOST_FAIL("GET /api/v1/manifests did not end");
   return n;
-}
-
-void ExpectStorageUnavailable(const http::Response& r) {
-  BOOST_TEST(r.status == 503);
-  BOOST_TEST(r.content_type.rfind("application/problem+json", 0) == 0u, r.content_type);
-  auto v = Json(r);
-  BOOST_REQUIRE(v.is_object());
-  BOOST_TEST(v.at("code").as_string() == "STORAGE_UNAVAILABLE");
-  BOOST_TEST(v.at("status").to_number<int>() == 503);
-  // SQLite's words and the database's path stay in the log (issue 11, item 9).
-  BOOST_TEST(v.at("detail").as_string() == "the database is unavailable; retry later");
-  BOOST_TEST(r.body.find(".db") == std::string::npos, r.body);
-  BOOST_TEST(r.body.find("I/O") == std::string::npos, r.body);
-}
-
-// The file and the audit chain are intact.
-void ExpectIntact(ApiHarness& h) {
-  Status s = h.ctx().db.IntegrityCheck();
-  BOOST_TEST(s.ok(), s.ToString());
-  auto verify = h.Call("GET", "/api/v1/audit/verify", h.admin_token());
-  BOOST_TEST(verify.status == 200);
-  auto v = Json(verify);
-  BOOST_TEST((v.is_object() && v.at("ok").as_bool()), verify.body);
 }
 
 // Exactly the acknowledged issuances are stored, each with its audit entry and nothing more.
@@ -208,16 +143,6 @@ std::vector<Scan> NewPickups(ApiHarness& h, const std::string& producer) {
   const auto body = Json(r);  // outlives the loop (a temporary's member would not)
   for (const auto& m : body.at("manifests").as_array()) {
     out.push_back({NewUuidV4(), std::string(m.at("token").as_string())});
-  }
-  return out;
-}
-
-std::vector<std::string> Statuses(const http::Response& r) {
-  std::vector<std::string> out;
-  auto v = Json(r);
-  if (!v.is_object()) return out;
-  for (const auto& x : v.at("results").as_array()) {
-    out.emplace_back(x.at("status").as_string());
   }
   return out;
 }

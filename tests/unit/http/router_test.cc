@@ -106,13 +106,40 @@ BOOST_AUTO_TEST_CASE(method_not_allowed_lists_allow) {
   BOOST_TEST(route == "/api/v1/manifests");
   BOOST_REQUIRE(res.headers.size() == 1u);
   BOOST_TEST(res.headers[0].first == "Allow");
-  BOOST_TEST(res.headers[0].second == "GET, POST");
+  BOOST_TEST(res.headers[0].second == "GET, HEAD, POST");  // HEAD comes with GET
   BOOST_TEST(boost::json::parse(res.body).at("code").as_string() == "METHOD_NOT_ALLOWED");
 
   Request post_get_only = Make("POST", "/api/v1/manifests/X1");
   auto [res2, route2] = router.Dispatch(post_get_only);
   BOOST_TEST(res2.status == 405);
-  BOOST_TEST(res2.headers[0].second == "GET");
+  BOOST_TEST(res2.headers[0].second == "GET, HEAD");
+}
+
+// HEAD is answered by the GET route (the server drops the body), with its route and params;
+// a path without GET still answers 405 to HEAD, and a HEAD route of its own wins.
+BOOST_AUTO_TEST_CASE(head_is_answered_by_the_get_route) {
+  Router router;
+  router.Add("GET", "/a/{id}", [](Request& r) {
+    Response res;
+    res.body = "get " + r.Param("id") + " " + r.method + " " + r.route;
+    return res;
+  });
+  router.Add("POST", "/b", [](Request&) { return Response(); });
+  router.Add("GET", "/c", [](Request&) { return Response(); });
+  router.Add("HEAD", "/c", [](Request&) {
+    Response res;
+    res.body = "own head";
+    return res;
+  });
+  Request head = Make("HEAD", "/a/X1");
+  auto [res, route] = router.Dispatch(head);
+  BOOST_TEST(res.status == 200);
+  BOOST_TEST(route == "/a/{id}");
+  BOOST_TEST(res.body == "get X1 HEAD /a/{id}");
+  Request post_only = Make("HEAD", "/b");
+  BOOST_TEST(router.Dispatch(post_only).first.status == 405);
+  Request own = Make("HEAD", "/c");
+  BOOST_TEST(router.Dispatch(own).first.body == "own head");
 }
 
 BOOST_AUTO_TEST_CASE(find_reports_options_without_calling) {

@@ -98,6 +98,25 @@ BOOST_AUTO_TEST_CASE(token_bucket_burst_then_refill) {
   BOOST_TEST(!limiter.TryAcquire("10.0.0.1"));
 }
 
+// Peek answers what Acquire would, without taking a token (the sign-in throttle checks first
+// and counts only failures).
+BOOST_AUTO_TEST_CASE(peek_takes_nothing) {
+  FakeClock clock(1'000'000'000);
+  RateLimiter limiter({.rate_per_second = 2, .burst = 2, .max_keys = 1000}, &clock);
+  BOOST_TEST(limiter.Peek("k").allowed);  // a new key starts full
+  for (int i = 0; i < 10; ++i) BOOST_TEST(limiter.Peek("k").allowed);
+  BOOST_TEST(limiter.TryAcquire("k"));
+  BOOST_TEST(limiter.TryAcquire("k"));
+  auto peek = limiter.Peek("k");
+  BOOST_TEST(!peek.allowed);
+  BOOST_TEST(peek.retry_after_seconds == 0.5, boost::test_tools::tolerance(1e-9));
+  clock.Advance(500'000);
+  BOOST_TEST(limiter.Peek("k").allowed);
+  BOOST_TEST(limiter.Peek("k").allowed);  // still there: peeking took nothing
+  BOOST_TEST(limiter.TryAcquire("k"));
+  BOOST_TEST(!limiter.Peek("k").allowed);
+}
+
 BOOST_AUTO_TEST_CASE(memory_is_bounded) {
   FakeClock clock(0);
   RateLimiter limiter({.rate_per_second = 1, .burst = 2, .max_keys = 160}, &clock);

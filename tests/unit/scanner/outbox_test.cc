@@ -2,8 +2,6 @@
 #define BOOST_TEST_MODULE scanner_outbox
 #include <boost/test/unit_test.hpp>
 
-#include <chrono>
-
 #include "core/uuid.h"
 #include "scanner/outbox.h"
 #include "scanner/sqlite.h"
@@ -142,7 +140,9 @@ BOOST_AUTO_TEST_CASE(late_mass_only_before_sync_claims_the_scan) {
   BOOST_CHECK(!*outbox->AttachMass("nope", 1000));
 }
 
-BOOST_AUTO_TEST_CASE(enqueue_100k_fast_and_claim_in_order) {
+// Behaviour only: the rate is the scanner benchmark's to measure (bench/scanner_bench.cc), not a
+// wall-clock bound that fails on a loaded machine.
+BOOST_AUTO_TEST_CASE(enqueue_100k_and_claim_in_order) {
   TempDir dir;
   auto outbox = OpenAt(dir.File("scanner.db"));
   constexpr int kScans = 100'000;
@@ -152,14 +152,9 @@ BOOST_AUTO_TEST_CASE(enqueue_100k_fast_and_claim_in_order) {
     // Four kinds over 25k labels: every (manifest, kind) pair distinct.
     scans.push_back(SampleScan(NewUuidV4(), Id(i / 4), static_cast<ScanKind>(i % 4)));
   }
-  auto start = std::chrono::steady_clock::now();
   BOOST_REQUIRE(outbox->EnqueueMany(scans).ok());
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  BOOST_TEST_MESSAGE("enqueued 100k in " << seconds << " s");
-  BOOST_CHECK_LT(seconds, 10.0);
   BOOST_CHECK_EQUAL(outbox->Counts()->queued, kScans);
 
-  start = std::chrono::steady_clock::now();
   int64_t settled = 0;
   for (;;) {
     auto batch = outbox->ClaimBatch(500);
@@ -173,10 +168,7 @@ BOOST_AUTO_TEST_CASE(enqueue_100k_fast_and_claim_in_order) {
     }
     BOOST_REQUIRE(outbox->Settle(outcomes, 0, {}).ok());
   }
-  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  BOOST_TEST_MESSAGE("claimed and settled 100k in " << seconds << " s");
   BOOST_CHECK_EQUAL(settled, kScans);
-  BOOST_CHECK_LT(seconds, 10.0);
   BOOST_CHECK_EQUAL(outbox->Counts()->done, kScans);
 }
 

@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(unreceived_names_the_collector_after_working_days) {
   World w;  // Monday 2026-03-02
   auto m = w.Issue(w.producer_p, 1, 5000).front();
   BOOST_REQUIRE(w.Scan("pickup", m).status == "accepted");
-  BOOST_TEST(Run(w, {2026, 3, 9}).opened == 0);  // deadline Monday 9th
+  BOOST_TEST(Run(w, {2026, 3, 9}).opened_by_kind["unreceived"] == 0);  // deadline Monday 9th
   auto run = Run(w, {2026, 3, 10});
   BOOST_TEST(run.opened_by_kind["unreceived"] == 1);
   auto cases =

@@ -1,5 +1,5 @@
 // Regulator dashboard: the month at a glance as charts (12-month tonnage, the landfill's fill,
-// programme coverage, open cases by kind and age, overdue transfers when the server has them),
+// programme coverage, open cases by kind and age, transfers overdue for receipt by facility),
 // each with its table and CSV; under them the month's tables in tonnes, sortable. The audit
 // chain's state is on top. Every enum is shown in words.
 import { t } from '../i18n.js';
@@ -209,28 +209,44 @@ async function flowsPanel(month, report, facilities) {
     } });
 }
 
-// GET /api/v1/transfers comes from another part of the work; the chart shows only once the
-// server answers it.
-async function transfersPanel() {
-  const r = await allPages('/api/v1/transfers', {});
-  if (!r.ok) {
-    return emptyPanel('chart-transfers', t('chart.transfers'),
-      notice('info', r.notAvailable ? t('chart.noTransfers') : api.describe(r)));
+// Transfers whose receipt is overdue (the server's ?overdue=true: delivered, not confirmed
+// within 5 working days), by receiving facility and by days past the due date.
+export function daysPast(isoDate, now = new Date()) {
+  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  return Math.round((today - Date.parse(`${isoDate}T00:00:00Z`)) / 86400000);
+}
+
+async function transfersPanel(facilities) {
+  const r = await allPages('/api/v1/transfers', { overdue: 'true' });
+  const listLink = h('a', { href: '#/transfers?overdue=true', id: 'overdue-link' }, t('nav.transfers'));
+  if (!r.ok) return emptyPanel('chart-transfers', t('chart.transfers'), notice('error', api.describe(r)));
+  if (!r.items.length) {
+    return emptyPanel('chart-transfers', t('chart.transfers'), h('p', { class: 'empty' }, t('chart.noOverdue'), ' ', listLink));
   }
-  const now = Date.now();
-  const overdue = r.items.filter((x) => x.overdue === true ||
-    (x.receipt_due && Date.parse(x.receipt_due) < now && !['received', 'closed', 'cancelled'].includes(x.status)));
-  const byStatus = {};
-  for (const x of overdue) byStatus[x.status] = (byStatus[x.status] || 0) + 1;
-  const rows = Object.entries(byStatus).map(([status, n]) => ({ status, n }));
-  if (!rows.length) return emptyPanel('chart-transfers', t('chart.transfers'), h('p', { class: 'empty' }, t('chart.noData')));
+  const facilityName = new Map(facilities.map((f) => [f.id, f.name || f.id]));
+  const by = new Map();
+  for (const x of r.items) {
+    const key = x.receiver || x.receiver_org || '';
+    const row = by.get(key) || { facility: facilityName.get(key) || key, a: [0, 0, 0], n: 0 };
+    const days = x.receipt_due ? daysPast(x.receipt_due) : 0;
+    row.a[days <= 7 ? 0 : days <= 30 ? 1 : 2] += 1;
+    row.n += 1;
+    by.set(key, row);
+  }
+  const rows = [...by.values()].sort((a, b) => b.n - a.n);
   const columns = [
-    { label: t('list.status'), value: (x) => t(`tstatus.${x.status}`) },
-    { label: t('chart.total'), value: (x) => x.n },
+    { label: t('chart.to'), value: (x) => x.facility },
+    { label: t('chart.age0'), value: (x) => x.a[0] },
+    { label: t('chart.age1'), value: (x) => x.a[1] },
+    { label: t('chart.age2'), value: (x) => x.a[2] },
+    { label: t('chart.overdueN'), value: (x) => x.n },
   ];
-  return chartPanel({ id: 'chart-transfers', title: t('chart.transfers'), columns, rows,
-    option: (rs) => ({ tooltip: {}, grid, xAxis: { type: 'category', data: rs.map((x) => columns[0].value(x)) },
-      yAxis: { type: 'value' }, series: [{ type: 'bar', data: rs.map((x) => x.n) }] }) });
+  const panel = chartPanel({ id: 'chart-transfers', title: t('chart.transfers'), note: t('chart.overdueNote'), columns, rows, csvName: 'overdue-transfers',
+    option: (rs) => ({ tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
+      yAxis: { type: 'category', data: rs.map((x) => x.facility) }, xAxis: { type: 'value', minInterval: 1 },
+      series: [1, 2, 3].map((c) => ({ type: 'bar', stack: 'age', name: columns[c].label, data: rs.map((x) => columns[c].value(x)) })) }) });
+  panel.append(h('p', {}, listLink));
+  return panel;
 }
 
 function monthTables(report) {
@@ -284,7 +300,7 @@ export async function dashboardView(main) {
     if (!report.ok) { clear(charts, notice('error', api.describe(report))); clear(tables); return; }
     const facs = facilities.ok ? facilities.data.items || [] : [];
     const panels = await Promise.all([tonnagePanel(month.value), landfillPanel(facs),
-      programmePanel(report.data), flowsPanel(month.value, report.data, facs), casesPanel(), transfersPanel()]);
+      programmePanel(report.data), flowsPanel(month.value, report.data, facs), casesPanel(), transfersPanel(facs)]);
     clear(charts, panels);
     clear(tables, monthTables(report.data));
   };

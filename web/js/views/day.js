@@ -1,12 +1,15 @@
 // A producer's and a facility's day. Producer: containers in storage waiting for collection
-// (issued), what is out (collected), labels to print. Facility: the transfer manifests due
-// today once the server has them, and containers collected for it that wait for receipt.
-// Every empty list says what to do next.
+// (issued), what is out (collected), labels to print, and its transfer manifests (转移联单)
+// under way. Facility: the manifests on their way to it, those delivered that wait for its
+// receipt confirmation (overdue first), and containers collected for it. Every empty list says
+// what to do next.
 import { t } from '../i18n.js';
-import { h, clear, notice, dataTable, kg, when } from '../dom.js';
+import { h, clear, notice, dataTable, table, when } from '../dom.js';
 import { session } from '../session.js';
 import * as api from '../api.js';
 import { printLabels } from '../labels.js';
+import { parties } from '../parties.js';
+import { transferColumns, problemNotice } from './transfers.js';
 
 const idCell = (m) => h('a', { class: 'mono', href: `#/manifest/${encodeURIComponent(m.id)}` }, m.id);
 const cols = () => [
@@ -28,36 +31,50 @@ function section(id, title, r, empty, extra) {
   return h('section', { class: 'card', id }, h('h2', {}, title, r.ok ? h('span', { class: 'count' }, ` ${r.items.length}`) : null), body);
 }
 
+// The organisation's transfers in the given statuses (one request per status), and the ids of
+// those overdue for receipt.
+async function trips(statuses) {
+  const rs = await Promise.all([...statuses.map((status) => api.get('/api/v1/transfers', { query: { status, limit: 200 } })),
+    api.get('/api/v1/transfers', { query: { overdue: 'true', limit: 200 } })]);
+  const bad = rs.find((r) => !r.ok);
+  if (bad) return bad;
+  const overdue = new Set((rs.pop().data.items || []).map((x) => x.id));
+  const items = rs.flatMap((r) => r.data.items || []);
+  items.sort((a, b) => (overdue.has(b.id) - overdue.has(a.id)) || a.id.localeCompare(b.id));
+  return { ok: true, items, overdue };
+}
+
+function tripSection(id, title, r, names, empty, extra) {
+  const body = !r.ok ? problemNotice(r)
+    : r.items.length ? table(transferColumns(names, r.overdue), r.items, { className: 'transfers' })
+      : h('div', { class: 'empty-state' }, h('p', {}, empty), extra || null);
+  return h('section', { class: 'card', id }, h('h2', {}, title, r.ok ? h('span', { class: 'count' }, ` ${r.items.length}`) : null), body);
+}
+
 async function producerDay(main) {
   const me = session.org();
-  const [waiting, out] = await Promise.all([list({ producer: me, status: 'issued' }), list({ producer: me, status: 'collected' })]);
+  const [waiting, out, mine, names] = await Promise.all([list({ producer: me, status: 'issued' }), list({ producer: me, status: 'collected' }),
+    trips(['draft', 'submitted', 'in_transit', 'delivered']), parties()]);
   const msg = h('div', { class: 'msg' });
   const print = waiting.ok && waiting.items.length
     ? h('button', { type: 'button', class: 'primary big', id: 'print-waiting', onclick: () => printLabels(waiting.items.map((m) => m.id), msg) },
       `${t('day.toPrint')} (${waiting.items.length})`) : null;
   clear(main, h('div', { class: 'row' }, h('h1', {}, t('day.producer')), print), msg,
     section('day-waiting', t('day.waiting'), waiting, t('day.emptyWaiting'), h('a', { class: 'button primary big', href: '#/issue' }, t('day.issueNow'))),
+    tripSection('day-trips-out', t('day.tripsOut'), mine, names, t('day.noTripsOut'), h('a', { class: 'button primary big', href: '#/transfer-new' }, t('tr.new'))),
     section('day-out', t('day.out'), out, t('day.emptyOut')));
 }
 
 async function facilityDay(main) {
-  const trips = await api.get('/api/v1/transfers', { query: { limit: 200 } });
-  // A facility may not list manifests (it reads them by id); until transfers list what comes
-  // to it, the section says what to do instead of showing the refusal.
+  const [coming, receipts, names] = await Promise.all([trips(['submitted', 'in_transit']), trips(['delivered']), parties()]);
+  // A facility may not list manifests (it reads them by id): then the section says what to do.
   let awaiting = await list({ status: 'collected' });
   if (!awaiting.ok && awaiting.status === 403) awaiting = { ok: true, items: [] };
-  const today = new Date().toISOString().slice(0, 10);
-  let tripBox;
-  if (!trips.ok) {
-    tripBox = notice('info', trips.notAvailable ? t('day.noTrips') : api.describe(trips));
-  } else {
-    const due = (trips.data.items || []).filter((x) => String(x.planned_on || x.created_at || '').startsWith(today));
-    tripBox = due.length ? h('ul', { id: 'day-trip-list' }, due.map((x) => h('li', { class: 'mono' }, x.number || x.id)))
-      : h('p', { class: 'empty' }, t('common.empty'));
-  }
+  const scan = () => h('a', { class: 'button primary big', href: '#/scan' }, t('day.scanNow'));
   clear(main, h('h1', {}, t('day.facility')),
-    h('section', { class: 'card', id: 'day-trips' }, h('h2', {}, t('day.trips')), tripBox),
-    section('day-awaiting', t('day.awaiting'), awaiting, t('day.emptyAwaiting'), h('a', { class: 'button primary big', href: '#/scan' }, t('day.scanNow'))));
+    tripSection('day-receipts', t('day.receipts'), receipts, names, t('day.noReceipts'), scan()),
+    tripSection('day-trips', t('day.trips'), coming, names, t('day.emptyAwaiting'), scan()),
+    section('day-awaiting', t('day.awaiting'), awaiting, t('day.emptyAwaiting'), scan()));
 }
 
 export async function dayView(main) {
