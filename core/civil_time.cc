@@ -182,21 +182,38 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   return local_seconds * kMicrosPerSecond + micros - int64_t{*offset} * kMicrosPerMinute;
 }
 
-std::string FormatRfc3339(int64_t micros_utc, int offset_minutes) {
+namespace {
+
+// "YYYY-MM-DDThh:mm:ss[.fff[fff]]" of the local time, without the offset.
+std::string FormatLocalDateTime(int64_t micros_utc, int offset_minutes, SecondFraction fraction) {
   int64_t local = micros_utc + int64_t{offset_minutes} * kMicrosPerMinute;
   int64_t days = FloorDiv(local, kMicrosPerDay);
   int64_t in_day = local - days * kMicrosPerDay;
   int64_t seconds = in_day / kMicrosPerSecond;
-  int64_t fraction = in_day % kMicrosPerSecond;
+  int64_t micros = in_day % kMicrosPerSecond;
   std::string out = FormatIsoDate(CivilFromDays(days));
   out += Format("T%02d:%02d:%02d", static_cast<int>(seconds / 3600),
                 static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
-  if (fraction != 0) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(fraction));
+  char buf[16];
+  if (fraction == SecondFraction::kMillis) {
+    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(micros / 1000));
+    out += buf;
+  } else if (fraction == SecondFraction::kMicros || micros != 0) {
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(micros));
     out += buf;
   }
-  return out + FormatUtcOffset(offset_minutes);
+  return out;
+}
+
+}  // namespace
+
+std::string FormatRfc3339(int64_t micros_utc, int offset_minutes, SecondFraction fraction) {
+  return FormatLocalDateTime(micros_utc, offset_minutes, fraction) +
+         FormatUtcOffset(offset_minutes);
+}
+
+std::string FormatRfc3339Utc(int64_t micros_utc, SecondFraction fraction) {
+  return FormatLocalDateTime(micros_utc, 0, fraction) + "Z";
 }
 
 CivilDate LocalCivilDate(int64_t micros_utc, int offset_minutes) {

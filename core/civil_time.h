@@ -61,9 +61,16 @@ std::string FormatUtcOffset(int offset_minutes);  // "+08:00"; 0 gives "+00:00"
 // extra digits are truncated), 'T' or 't' or ' ' as separator -> microseconds since the epoch
 // (UTC). Code INVALID_TIME. Leap second 60 is rejected.
 Result<int64_t> ParseRfc3339(std::string_view text);
-// Micros UTC -> local time at `offset_minutes`: "2026-11-28T09:41:07+08:00", with ".ffffff"
-// only when the micros are not a whole second.
-std::string FormatRfc3339(int64_t micros_utc, int offset_minutes = kDefaultUtcOffsetMinutes);
+// The digits of a second's fraction that FormatRfc3339 writes: ".ffffff" only when the time is
+// not a whole second, or always three (".fff", truncated) or six.
+enum class SecondFraction { kWhenNotWhole, kMillis, kMicros };
+// Micros UTC -> local time at `offset_minutes`: "2026-11-28T09:41:07+08:00". The one RFC 3339
+// formatter: API fields, labels, the scanner, the audit chain and the access log all use it.
+std::string FormatRfc3339(int64_t micros_utc, int offset_minutes = kDefaultUtcOffsetMinutes,
+                          SecondFraction fraction = SecondFraction::kWhenNotWhole);
+// The same in UTC, written with "Z" (the access log, the audit chain's `at`):
+// "2026-11-28T01:41:07.000123Z" with kMicros.
+std::string FormatRfc3339Utc(int64_t micros_utc, SecondFraction fraction);
 
 // The local calendar day of an instant.
 CivilDate LocalCivilDate(int64_t micros_utc, int offset_minutes = kDefaultUtcOffsetMinutes);

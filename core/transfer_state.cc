@@ -53,12 +53,18 @@ std::optional<ContainerStatus> ParseContainerStatus(std::string_view name) {
 
 std::string_view TransferActionName(TransferAction a) {
   switch (a) {
-    case TransferAction::kSubmit: return "submit";
-    case TransferAction::kPickup: return "pickup";
-    case TransferAction::kDeliver: return "deliver";
-    case TransferAction::kReceipt: return "receipt";
-    case TransferAction::kReceiptRefusingAll: return "receipt";
-    case TransferAction::kCancel: return "cancel";
+    case TransferAction::kSubmit:
+      return "submit";
+    case TransferAction::kPickup:
+      return "pickup";
+    case TransferAction::kDeliver:
+      return "deliver";
+    case TransferAction::kReceipt:
+      return "receipt";
+    case TransferAction::kReceiptRefusingAll:
+      return "receipt";
+    case TransferAction::kCancel:
+      return "cancel";
   }
   return "?";
 }
@@ -96,8 +102,8 @@ Result<TransferStatus> NextTransferStatus(TransferStatus from, TransferAction ac
 }
 
 bool IsOpenTransfer(TransferStatus s) {
-  return s == TransferStatus::kSubmitted ||
-         s == TransferStatus::kInTransit || s == TransferStatus::kDelivered;
+  return s == TransferStatus::kSubmitted || s == TransferStatus::kInTransit ||
+         s == TransferStatus::kDelivered;
 }
 
 bool AcceptsRevisions(TransferStatus s) {

@@ -14,8 +14,15 @@
 
 namespace cradle {
 
-enum class TransferStatus { kDraft, kSubmitted, kInTransit, kDelivered, kReceived, kRefused,
-                            kCancelled };
+enum class TransferStatus {
+  kDraft,
+  kSubmitted,
+  kInTransit,
+  kDelivered,
+  kReceived,
+  kRefused,
+  kCancelled
+};
 enum class TransferAction { kSubmit, kPickup, kDeliver, kReceipt, kReceiptRefusingAll, kCancel };
 enum class ContainerStatus { kListed, kLoaded, kReceived, kRefused, kNotLoaded, kRemoved };
 

@@ -84,9 +84,4 @@ Status Home::Install(const fs::path& source, const std::string& name, fs::perms 
   return Status::Ok();
 }
 
-bool Home::HasIdentity() const {
-  std::error_code ec;
-  return fs::exists(ca_file(), ec) && fs::exists(cert_file(), ec) && fs::exists(key_file(), ec);
-}
-
 }  // namespace cradle::scan

@@ -37,9 +37,6 @@ class Home {
   Status Install(const std::filesystem::path& source, const std::string& name,
                  std::filesystem::perms mode) const;
 
-  // True when enrollment left the three identity files in place.
-  bool HasIdentity() const;
-
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path ca_file() const { return dir_ / "ca.crt"; }
   std::filesystem::path cert_file() const { return dir_ / "device.crt"; }

@@ -170,12 +170,10 @@ const std::vector<Setting>& Settings() {
       {"calendar-dir", "(shipped calendar/)",
        "folder of NNNN.json working-day calendars (holidays, make-up days), read at start-up",
        Text(&Config::calendar_dir)},
-      {"web-root", "(source tree web/)", "directory of the web pages served under /web/",
-       Text(&Config::web_root)},
+      {"web-root", "(installed share/cradle/web, else source tree web/)",
+       "directory of the web pages served under /web/", Text(&Config::web_root)},
       {"time-zone-offset", "+08:00", "UTC offset of the deployment's calendar days and months",
        ApplyTimeZoneOffset},
-      {"time-zone-name", "Asia/Shanghai", "name of that time zone, for display",
-       Text(&Config::time_zone_name)},
       {"weight-tolerance-pct", "5", "allowed difference between declared and weighed mass",
        ApplyPercent},
       {"clock-skew-max-s", "600", "how far a scanner's clock may differ from the server's",
@@ -315,8 +313,6 @@ void FillDerived(Config& c, const Values& merged) {
   if (!merged.count("tls-cert")) c.tls_cert = certs + "server.crt";
   if (!merged.count("tls-key")) c.tls_key = certs + "server.key";
   if (!merged.count("client-ca")) c.client_ca = certs + "ca.crt";
-  if (merged.count("time-zone-offset") && !merged.count("time-zone-name"))
-    c.time_zone_name = "UTC" + c.time_zone_offset;
 }
 
 void CheckRequired(const Config& c, std::vector<std::string>* errors) {

@@ -51,7 +51,6 @@ struct Config {
   std::string web_root;      // pages under /web/; empty = the source tree's web/ (CRADLE_WEB_ROOT)
   std::string time_zone_offset = "+08:00";
   int time_zone_offset_minutes = 480;
-  std::string time_zone_name = "Asia/Shanghai";  // "UTC+HH:MM" if only the offset is changed
   double weight_tolerance_pct = 5;
   int clock_skew_max_s = 600;
   int uncollected_days = 30;

@@ -69,8 +69,7 @@ std::optional<std::string> FieldReader::String(const char* name, bool required, 
   return std::string(s);
 }
 
-std::optional<int64_t> FieldReader::Int(const char* name, bool required, int64_t min,
-                                        int64_t max) {
+std::optional<int64_t> FieldReader::Int(const char* name, bool required, int64_t min, int64_t max) {
   const auto* v = Find(name, required);
   if (!v) return std::nullopt;
   int64_t n = 0;
@@ -93,8 +92,7 @@ std::optional<int64_t> FieldReader::Int(const char* name, bool required, int64_t
   return n;
 }
 
-std::optional<double> FieldReader::Number(const char* name, bool required, double min,
-                                          double max) {
+std::optional<double> FieldReader::Number(const char* name, bool required, double min, double max) {
   const auto* v = Find(name, required);
   if (!v) return std::nullopt;
   if (!v->is_number()) {
@@ -156,15 +154,15 @@ const boost::json::object* FieldReader::Object(const char* name, bool required) 
 
 void FieldReader::OnlyKnown(std::initializer_list<const char*> known) {
   for (const auto& kv : obj_) {
-    const bool ok = std::any_of(known.begin(), known.end(),
-                                [&](const char* k) { return kv.key() == k; });
+    const bool ok =
+        std::any_of(known.begin(), known.end(), [&](const char* k) { return kv.key() == k; });
     if (!ok) Add(prefix_ + std::string(kv.key()), "UNKNOWN_FIELD", "no such field");
   }
 }
 
 http::Response ValidationProblem(std::vector<http::FieldError> errors) {
-  return http::Problem(422, "VALIDATION_FAILED", "Invalid fields",
-                       "one or more fields are invalid", std::move(errors));
+  return http::Problem(422, "VALIDATION_FAILED", "Invalid fields", "one or more fields are invalid",
+                       std::move(errors));
 }
 
 http::Response JsonResponse(int status, const boost::json::value& body) {

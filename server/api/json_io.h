@@ -31,8 +31,8 @@ class FieldReader {
   std::optional<int64_t> Int(const char* name, bool required, int64_t min, int64_t max);
   std::optional<double> Number(const char* name, bool required, double min, double max);
   std::optional<bool> Bool(const char* name, bool required);
-  std::optional<std::vector<std::string>> Strings(const char* name, bool required,
-                                                  size_t max_items, size_t max_len = 64);
+  std::optional<std::vector<std::string>> Strings(const char* name, bool required, size_t max_items,
+                                                  size_t max_len = 64);
   const boost::json::object* Object(const char* name, bool required);
   // Fields not in `known` are errors (UNKNOWN_FIELD): typos must not be silently ignored.
   void OnlyKnown(std::initializer_list<const char*> known);

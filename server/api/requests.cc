@@ -7,13 +7,13 @@
 #include "core/wm1.h"
 #include "server/pki/certs.h"
 #include "server/service/principal.h"
+#include "server/service/rules.h"
 
 namespace cradle::api {
 namespace {
 
 const char* const kOrgRoles[] = {"producer", "collector", "facility", "regulator"};
-const char* const kFacilityKinds[] = {"landfill", "incinerator", "utilisation",
-                                      "transfer_station"};
+const char* const kFacilityKinds[] = {"landfill", "incinerator", "utilisation", "transfer_station"};
 
 template <size_t N>
 bool OneOf(const std::string& v, const char* const (&set)[N]) {
@@ -132,9 +132,10 @@ store::Facility ReadFacility(FieldReader& r) {
     c.OnlyKnown({"volume_m3", "density_t_per_m3", "cover_fraction", "t_per_year"});
     if (f.kind == "landfill") {
       f.volume_m3 = c.Number("volume_m3", true, 1, 1e9);
-      // domain.md: treated fly ash in place is about 1.3 t/m³; 10-20 % of airspace is cover.
-      f.density_t_per_m3 = c.Number("density_t_per_m3", false, 0.1, 5).value_or(1.3);
-      f.cover_fraction = c.Number("cover_fraction", false, 0, 0.9).value_or(0.15);
+      f.density_t_per_m3 = c.Number("density_t_per_m3", false, 0.1, 5)
+                               .value_or(service::kDefaultLandfillDensityTPerM3);
+      f.cover_fraction = c.Number("cover_fraction", false, 0, 0.9)
+                             .value_or(service::kDefaultLandfillCoverFraction);
     } else {
       f.t_per_year = c.Number("t_per_year", true, 0.001, 1e9);
     }
@@ -202,7 +203,8 @@ LabelRunInput ReadLabelRun(FieldReader& r) {
     in.format = *fmt;
   }
   if (auto size = r.Int("size", false, 100, 200)) {
-    if (*size != 100 && *size != 150 && *size != 200) r.Add("size", "INVALID_SIZE", "100, 150 or 200");
+    if (*size != 100 && *size != 150 && *size != 200)
+      r.Add("size", "INVALID_SIZE", "100, 150 or 200");
     in.size = static_cast<int>(*size);
   }
   return in;

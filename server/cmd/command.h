@@ -37,6 +37,11 @@ int Restore(const Invocation& in);
 // Prints "cradle-server: WHY" to stderr and returns 1.
 int Fail(const std::string& why);
 
+// The data an installed server reads at run time (`cmake --install`: <prefix>/share/cradle with
+// web/ and calendar/, beside <prefix>/bin/cradle-server); "" when this binary does not run from
+// an installed tree, and the source tree's folders are the defaults.
+std::string InstalledShareDir();
+
 // Creates the data directory (0700) and checks it is writable, so a read-only or foreign
 // directory fails at start with a clear reason rather than at the first write.
 Status PrepareDataDir(const std::string& dir);

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "server/cmd/command.h"
@@ -22,6 +23,15 @@ const std::vector<Command>& Commands() {
 int Fail(const std::string& why) {
   std::cerr << "cradle-server: " << why << "\n";
   return 1;
+}
+
+std::string InstalledShareDir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  const fs::path share = exe.parent_path().parent_path() / "share" / "cradle";
+  return fs::is_directory(share / "web", ec) ? share.string() : "";
 }
 
 Status PrepareDataDir(const std::string& dir) {

@@ -65,8 +65,14 @@ int Serve(const Invocation& in) {
   auto catalogue = service::LoadDeploymentCatalogue(cfg.data);
   if (!catalogue.ok()) return Fail(catalogue.status().ToString());
 
-  auto calendar = service::LoadCalendar(cfg.calendar_dir.empty() ? service::DefaultCalendarDir()
-                                                                 : cfg.calendar_dir);
+  // Unset folders: an installed tree's copies, else the source tree's (compiled in).
+  const std::string share = InstalledShareDir();
+  std::string calendar_dir = cfg.calendar_dir, web_root = cfg.web_root;
+  if (calendar_dir.empty()) {
+    calendar_dir = share.empty() ? service::DefaultCalendarDir() : share + "/calendar";
+  }
+  if (web_root.empty() && !share.empty()) web_root = share + "/web";
+  auto calendar = service::LoadCalendar(calendar_dir);
   if (!calendar.ok()) return Fail(calendar.status().ToString());
 
   service::Context ctx{**db, **keys, *catalogue, clock, {}};
@@ -123,7 +129,7 @@ int Serve(const Invocation& in) {
 
   std::unique_ptr<http::Server> server;
   api::Deps deps{ctx, metrics, auth_failures, [&server] { return server && server->draining(); },
-                 cfg.web_root};
+                 web_root};
   http::Router router;
   api::RegisterRoutes(router, deps);
 

@@ -7,26 +7,11 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
+#include "core/civil_time.h"
 #include "core/clock.h"
 
 namespace cradle::http {
-
-std::string FormatTimestamp(int64_t micros) {
-  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
-  int millis = static_cast<int>((micros % 1000000) / 1000);
-  if (micros < 0 && micros % 1000000 != 0) {  // floor toward the past for pre-1970 times
-    secs -= 1;
-    millis = static_cast<int>((1000000 + micros % 1000000) / 1000);
-  }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];  // generous: the compiler cannot bound tm's fields
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-  return buf;
-}
 
 AccessLog::AccessLog(Sink sink) : sink_(std::move(sink)) {}
 
@@ -40,10 +25,6 @@ std::unique_ptr<AccessLog> AccessLog::Stderr() {
     out.push_back('\n');
     std::fwrite(out.data(), 1, out.size(), stderr);
   });
-}
-
-std::unique_ptr<AccessLog> AccessLog::Null() {
-  return std::make_unique<AccessLog>([](std::string_view) {});
 }
 
 Result<std::unique_ptr<AccessLog>> AccessLog::OpenFile(const std::string& path) {
@@ -65,7 +46,7 @@ Result<std::unique_ptr<AccessLog>> AccessLog::OpenFile(const std::string& path) 
 
 std::string AccessLog::Format(const AccessRecord& r) {
   boost::json::object o;
-  o["ts"] = FormatTimestamp(r.ts_micros);
+  o["ts"] = FormatRfc3339Utc(r.ts_micros, SecondFraction::kMillis);
   o["method"] = r.method;
   o["route"] = r.route;
   o["status"] = r.status;
@@ -80,7 +61,7 @@ void AccessLog::Write(const AccessRecord& record) { Emit(Format(record)); }
 
 void AccessLog::Error(std::string_view message, std::string_view req_id) {
   boost::json::object o;
-  o["ts"] = FormatTimestamp(SystemClock().NowMicros());
+  o["ts"] = FormatRfc3339Utc(SystemClock().NowMicros(), SecondFraction::kMillis);
   o["level"] = "error";
   o["msg"] = message;
   if (!req_id.empty()) o["req_id"] = req_id;

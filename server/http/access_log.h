@@ -45,8 +45,6 @@ class AccessLog {
   static std::unique_ptr<AccessLog> Stderr();
   // Appends to `path` (created 0640 if missing).
   static Result<std::unique_ptr<AccessLog>> OpenFile(const std::string& path);
-  // Discards everything (benchmarks).
-  static std::unique_ptr<AccessLog> Null();
 
   void Write(const AccessRecord& record);
   // {"ts","level":"error","msg","req_id"}: e.g. a handler that threw.
@@ -62,8 +60,5 @@ class AccessLog {
   Sink sink_;
   std::FILE* file_ = nullptr;  // owned when OpenFile made it
 };
-
-// RFC 3339 UTC with milliseconds, e.g. "2026-11-28T01:41:07.123Z".
-std::string FormatTimestamp(int64_t micros);
 
 }  // namespace cradle::http

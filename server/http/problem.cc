@@ -20,10 +20,11 @@ Response Problem(int status, std::string code, std::string title, std::string de
                  std::vector<FieldError> errors) {
   boost::json::object body;
   body["type"] = TypeUri(code);
-  body["title"] = std::move(title);
+  // json::value copies a string_view: moving the std::string would save nothing.
+  body["title"] = title;
   body["status"] = status;
-  body["detail"] = std::move(detail);
-  body["code"] = std::move(code);
+  body["detail"] = detail;
+  body["code"] = code;
   if (!errors.empty()) {
     boost::json::array list;
     for (FieldError& e : errors) {

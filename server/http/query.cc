@@ -1,16 +1,8 @@
 #include "server/http/query.h"
 
+#include "core/hex.h"
+
 namespace cradle::http {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space) {
   std::string out;
@@ -19,8 +11,8 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return std::nullopt;
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]);
+      int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       char decoded = static_cast<char>(hi * 16 + lo);
       if (decoded == '\0') return std::nullopt;  // NUL smuggling into C strings or SQL

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,25 +11,15 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/base64url.h"
+#include "core/sha256.h"
+
 namespace cradle::pki {
 namespace {
 
+// Random bytes as text, with core's base64url (no padding).
 std::string Base64Url(const unsigned char* data, size_t size) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < size; ++i) {
-    acc = (acc << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
 Status ErrnoStatus(const std::string& what, const std::string& path) {
@@ -93,19 +82,7 @@ std::string NewApiToken() {
   return "crd_" + Base64Url(bytes.data(), bytes.size());
 }
 
-std::string HashApiToken(std::string_view token) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int md_len = 0;
-  EVP_Digest(token.data(), token.size(), md.data(), &md_len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(md_len * 2);
-  for (unsigned int i = 0; i < md_len; ++i) {
-    hex.push_back(kHex[md[i] >> 4]);
-    hex.push_back(kHex[md[i] & 0xf]);
-  }
-  return hex;
-}
+std::string HashApiToken(std::string_view token) { return Sha256Hex(token); }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;  // lengths are not secret (hashes, fixed formats)

@@ -29,7 +29,8 @@ Result<Principal> AuthenticateBearer(const Context& ctx, std::string_view token)
 }
 
 Result<Principal> AuthenticateDevice(const Context& ctx, std::string_view device_id) {
-  const Status unauthenticated("UNAUTHENTICATED", "the client certificate names no registered device");
+  const Status unauthenticated("UNAUTHENTICATED",
+                               "the client certificate names no registered device");
   Principal p;
   Status s = ctx.db.Read([&](store::Txn& txn) -> Status {
     auto d = store::FindDevice(txn, std::string(device_id));

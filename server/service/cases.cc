@@ -329,8 +329,9 @@ Status CapacityRules(const Context&, store::Txn& txn, const CivilDate& as_of, in
     if (!f.ok()) continue;  // a receipt naming a facility since removed
     if (Is(f->kind, FacilityKind::kLandfill) && f->volume_m3 && *f->volume_m3 > 0) {
       const double used =
-          LandfillVolumeUsedM3(r.cumulative_g / 1e6, f->density_t_per_m3.value_or(1.3),
-                               f->cover_fraction.value_or(0)) /
+          LandfillVolumeUsedM3(r.cumulative_g / 1e6,
+                               f->density_t_per_m3.value_or(kDefaultLandfillDensityTPerM3),
+                               f->cover_fraction.value_or(kDefaultLandfillCoverFraction)) /
           *f->volume_m3;
       if (Status s = OpenCapacity(opener, f->id, f->operator_org, used, "volume", at); !s.ok()) {
         return s;

@@ -30,9 +30,9 @@ std::optional<CustodyRefusal> DecideCustody(const CustodyFacts& f) {
       return std::nullopt;
     case ScanKind::kDispose:
       if (!f.holder || *f.holder != fac) {
-        return CustodyRefusal{"NOT_IN_CUSTODY",
-                              f.holder ? "the container is held by " + *f.holder
-                                       : "no facility has received the container"};
+        return CustodyRefusal{"NOT_IN_CUSTODY", f.holder
+                                                    ? "the container is held by " + *f.holder
+                                                    : "no facility has received the container"};
       }
       if (!f.facility_accepts) {
         return CustodyRefusal{"NOT_ACCEPTED", "facility " + fac + " does not take this code"};

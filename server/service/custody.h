@@ -21,7 +21,6 @@
 
 namespace cradle::service {
 
-
 // What the custody rule looks at.
 struct CustodyFacts {
   ScanKind kind = ScanKind::kPickup;

@@ -6,6 +6,7 @@
 
 #include "core/civil_time.h"
 #include "core/digital_id.h"
+#include "core/sha256.h"
 #include "core/uuid.h"
 #include "core/waste_code.h"
 #include "server/service/audit_json.h"
@@ -308,7 +309,7 @@ Result<store::Manifest> VoidManifest(const Context& ctx, const Principal& p, con
     e.actor = p.org.empty() ? p.Actor() : p.org;
     e.reason = reason;
     boost::json::object change{{"id", id}, {"reason", reason}};
-    e.content_sha256 = store::Sha256Hex(ChangeText(change));
+    e.content_sha256 = Sha256Hex(ChangeText(change));
     auto seq = store::InsertEvent(txn, e);
     if (!seq.ok()) return seq.status();
     if (Status st = store::RollupEvent(txn, *seq, ctx.settings.tz_offset_minutes); !st.ok()) {

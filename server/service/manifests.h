@@ -20,11 +20,11 @@
 namespace cradle::service {
 
 struct IssueRequest {
-  std::string producer;    // USCC
-  std::string waste_code;  // dashed, in the catalogue
-  int64_t mass_g = 0;      // declared, per container
-  std::string packaging;   // DR BG TB BX IB TK BK OT
-  int count = 1;           // 1..1000
+  std::string producer;                    // USCC
+  std::string waste_code;                  // dashed, in the catalogue
+  int64_t mass_g = 0;                      // declared, per container
+  std::string packaging;                   // DR BG TB BX IB TK BK OT
+  int count = 1;                           // 1..1000
   std::optional<std::string> produced_on;  // YYYY-MM-DD; default today (deployment zone)
   std::optional<std::string> destination;  // facility id
   std::optional<std::string> description;

@@ -44,8 +44,10 @@ Result<store::Org> CreateOrg(const Context& ctx, const Principal& p, store::Org 
   if (!p.ReadsAll()) return Forbidden("register organisations");
   Status s = ctx.db.Write([&](store::Txn& txn) -> Status {
     if (Status st = store::InsertOrg(txn, org); !st.ok()) return st;
-    boost::json::object change{{"uscc", org.uscc},         {"name", org.name},
-                               {"roles", ToJson(org.roles)}, {"district", org.district},
+    boost::json::object change{{"uscc", org.uscc},
+                               {"name", org.name},
+                               {"roles", ToJson(org.roles)},
+                               {"district", org.district},
                                {"small_enterprise", org.small_enterprise}};
     return store::AppendAudit(txn, p.Actor(), "org.create", org.uscc, ChangeText(change)).status();
   });
@@ -134,8 +136,8 @@ Result<IssuedToken> CreateToken(const Context& ctx, const Principal& p, const st
     if (!id.ok()) return id.status();
     out.id = *id;
     // The audit records the token's id and hash prefix, never the token.
-    boost::json::object change{{"token_id", out.id}, {"org", org}, {"role", out.role},
-                               {"label", label}};
+    boost::json::object change{
+        {"token_id", out.id}, {"org", org}, {"role", out.role}, {"label", label}};
     return store::AppendAudit(txn, p.Actor(), "token.create", org, ChangeText(change)).status();
   });
   if (!s.ok()) return s;
@@ -194,13 +196,15 @@ Result<store::Facility> CreateFacility(const Context& ctx, const Principal& p, s
     auto got = store::FindFacility(txn, f.id);
     if (!got.ok()) return got.status();
     out = *got;
-    boost::json::object change{{"id", f.id},     {"operator", f.operator_org}, {"kind", f.kind},
-                               {"name", f.name}, {"accepts", ToJson(f.accepts)}};
+    boost::json::object change{{"id", f.id},
+                               {"operator", f.operator_org},
+                               {"kind", f.kind},
+                               {"name", f.name},
+                               {"accepts", ToJson(f.accepts)}};
     if (f.volume_m3) change["volume_m3"] = *f.volume_m3;
     if (f.density_t_per_m3) change["density_t_per_m3"] = *f.density_t_per_m3;
     if (f.t_per_year) change["t_per_year"] = *f.t_per_year;
-    return store::AppendAudit(txn, p.Actor(), "facility.create", f.id, ChangeText(change))
-        .status();
+    return store::AppendAudit(txn, p.Actor(), "facility.create", f.id, ChangeText(change)).status();
   });
   if (!s.ok()) return s;
   return out;
@@ -240,8 +244,7 @@ Result<ProgrammeWithMembers> CreateProgramme(const Context& ctx, const Principal
                                {"collector", programme.collector},
                                {"capacity_t_per_year", programme.capacity_t_per_year},
                                {"members", ToJson(members)}};
-    return store::AppendAudit(txn, p.Actor(), "programme.create", programme.id,
-                              ChangeText(change))
+    return store::AppendAudit(txn, p.Actor(), "programme.create", programme.id, ChangeText(change))
         .status();
   });
   if (!s.ok()) return s;

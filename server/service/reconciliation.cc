@@ -44,8 +44,8 @@ Result<LandfillFigures> Landfill(const Context& ctx, store::Txn& txn, const stor
                                  const YearMonth& month, int64_t cumulative_g) {
   LandfillFigures l;
   l.volume_m3 = *f.volume_m3;
-  l.density_t_per_m3 = f.density_t_per_m3.value_or(1.3);
-  l.cover_fraction = f.cover_fraction.value_or(0);
+  l.density_t_per_m3 = f.density_t_per_m3.value_or(kDefaultLandfillDensityTPerM3);
+  l.cover_fraction = f.cover_fraction.value_or(kDefaultLandfillCoverFraction);
   l.tonnes_placed = cumulative_g / 1e6;
   l.volume_used_m3 = LandfillVolumeUsedM3(l.tonnes_placed, l.density_t_per_m3, l.cover_fraction);
   l.volume_left_m3 = std::max(0.0, l.volume_m3 - l.volume_used_m3);
@@ -255,8 +255,8 @@ Result<CapacitySeries> FacilityCapacity(const Context& ctx, const Principal& p,
     out.kind = f->kind;
     auto series = store::FacilityMonthlyGrams(txn, facility);
     if (!series.ok()) return series.status();
-    const double density = f->density_t_per_m3.value_or(1.3);
-    const double cover = f->cover_fraction.value_or(0);
+    const double density = f->density_t_per_m3.value_or(kDefaultLandfillDensityTPerM3);
+    const double cover = f->cover_fraction.value_or(kDefaultLandfillCoverFraction);
     double cumulative = 0;
     int64_t total_g = 0;
     for (const auto& m : *series) {

@@ -28,6 +28,12 @@ inline constexpr int kCapacityThresholds[] = {80, 95};
 // The thresholds (80, 95) that `used_fraction` (0..1+) has reached.
 std::vector<int> CapacityThresholdsReached(double used_fraction);
 
+// A landfill's figures where none were given, when it is registered and when a stored facility
+// lacks them (domain.md): treated fly ash in place is about 1.3 t/m³; cover soil takes 10-20 %
+// of the airspace.
+inline constexpr double kDefaultLandfillDensityTPerM3 = 1.3;
+inline constexpr double kDefaultLandfillCoverFraction = 0.15;
+
 // Landfill airspace used by `tonnes` placed. Cover soil takes `cover_fraction` of the airspace
 // (domain.md: 10-20 %), so the waste fills only (1 - cover_fraction) of each cubic metre used:
 //   volume_used_m3 = tonnes / density_t_per_m3 / (1 - cover_fraction).

@@ -12,6 +12,7 @@
 
 #include "core/civil_time.h"
 #include "core/digital_id.h"
+#include "core/sha256.h"
 #include "core/uuid.h"
 #include "core/waste_code.h"
 #include "core/wm1.h"
@@ -269,7 +270,8 @@ class BatchWriter {
         if (Status s = Finding(txn, "copied_label", pr, d); !s.ok()) return s;
       } else if (code == "NOT_CARRIER" || code == "WRONG_RECEIVER" || code == "NOT_IN_CUSTODY" ||
                  (code == "NOT_ACCEPTED" && pr.in->kind == "dispose")) {
-        boost::json::object d{{"code", code}, {"kind", pr.in->kind}, {"detail", (*verdict)->detail}};
+        boost::json::object d{
+            {"code", code}, {"kind", pr.in->kind}, {"detail", (*verdict)->detail}};
         if (pr.in->facility) d["facility"] = *pr.in->facility;
         if (Status s = Finding(txn, "custody_refused", pr, d); !s.ok()) return s;
       }
@@ -523,7 +525,7 @@ std::string ScanContentSha256(const ScanInput& s) {
   AppendField(canon, Text(s.lon));
   AppendField(canon, s.method);
   AppendField(canon, s.note);
-  return store::Sha256Hex(canon);
+  return Sha256Hex(canon);
 }
 
 std::optional<double> WeightFinding(int64_t reference_g, int64_t measured_g,

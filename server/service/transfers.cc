@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/civil_time.h"
+#include "core/sha256.h"
 #include "core/transfer_number.h"
 #include "core/transfer_state.h"
 #include "core/uuid.h"
@@ -409,8 +410,10 @@ Result<TransferView> CreateTransfer(const Context& ctx, const Principal& p,
     json::array ids;
     for (const auto& mid : in.containers) ids.push_back(json::value(mid));
     if (Status st = Log(txn, p.Actor(), t, "create", std::nullopt,
-                        {{"carrier", t.carrier}, {"receiver", *t.receiver},
-                         {"vehicle", t.vehicle}, {"containers", std::move(ids)}});
+                        {{"carrier", t.carrier},
+                         {"receiver", *t.receiver},
+                         {"vehicle", t.vehicle},
+                         {"containers", std::move(ids)}});
         !st.ok()) {
       return st;
     }
@@ -596,14 +599,16 @@ Result<TransferView> ConfirmReceipt(const Context& ctx, const Principal& p, cons
       auto it = by.find(r.manifest);
       const std::string f = "refused[" + std::to_string(i) + "].manifest";
       if (it == by.end() || (it->second->status != "received" && it->second->status != "loaded")) {
-        return Status("INVALID_FIELD", f + ": " + r.manifest + " was not delivered on this transfer");
+        return Status("INVALID_FIELD",
+                      f + ": " + r.manifest + " was not delivered on this transfer");
       }
       if (!refused.emplace(r.manifest, &r).second) return Status("INVALID_FIELD", f + ": twice");
     }
     for (size_t i = 0; i < in.discrepancies.size(); ++i) {
       if (!by.count(in.discrepancies[i].manifest)) {
-        return Status("INVALID_FIELD", "discrepancies[" + std::to_string(i) + "].manifest: " +
-                                           in.discrepancies[i].manifest + " is not on the transfer");
+        return Status("INVALID_FIELD", "discrepancies[" + std::to_string(i) +
+                                           "].manifest: " + in.discrepancies[i].manifest +
+                                           " is not on the transfer");
       }
     }
     // Every loaded container is either receive-scanned or refused: the receipt confirms what
@@ -642,8 +647,8 @@ Result<TransferView> ConfirmReceipt(const Context& ctx, const Principal& p, cons
       if (auto r = refused.find(c.manifest_id); r != refused.end()) {
         c.status = "refused";
         c.refusal_reason = r->second->reason;
-        c.refused_g = r->second->mass_g.value_or(
-            c.received_g.value_or(c.pickup_g.value_or(c.declared_g)));
+        c.refused_g =
+            r->second->mass_g.value_or(c.received_g.value_or(c.pickup_g.value_or(c.declared_g)));
         refused_g += *c.refused_g;
         ++refused_n;
         // The refusal is on the container's timeline as a reject at the receiver.
@@ -656,7 +661,7 @@ Result<TransferView> ConfirmReceipt(const Context& ctx, const Principal& p, cons
         e.mass_g = c.refused_g;
         e.reason = r->second->reason;
         e.note = "refused on the receipt of transfer " + t.id;
-        e.content_sha256 = store::Sha256Hex("receipt-refusal," + t.id + "," + m->id);
+        e.content_sha256 = Sha256Hex("receipt-refusal," + t.id + "," + m->id);
         auto seq = store::InsertEvent(txn, e);
         if (!seq.ok()) return seq.status();
         if (Status s = store::RollupEvent(txn, *seq, ctx.settings.tz_offset_minutes); !s.ok()) {
@@ -806,13 +811,15 @@ Result<store::TransferRevision> ProposeRevision(const Context& ctx, const Princi
                                                 const RevisionChanges& changes,
                                                 const std::string& reason) {
   if (changes.empty()) return Status("INVALID_FIELD", "changes: nothing to correct");
-  if (reason.empty() || reason.size() > 1000) return Status("INVALID_FIELD", "reason: 1..1000 bytes");
+  if (reason.empty() || reason.size() > 1000)
+    return Status("INVALID_FIELD", "reason: 1..1000 bytes");
   for (const auto& c : changes.containers) {
     if (c.waste_code && !IsCompactWasteCode(*c.waste_code)) {
       return Status("INVALID_FIELD", "changes.containers.waste_code: no such code");
     }
     if (c.packaging && !IsPackaging(*c.packaging)) {
-      return Status("INVALID_FIELD", "changes.containers.packaging: DR, BG, TB, BX, IB, TK, BK or OT");
+      return Status("INVALID_FIELD",
+                    "changes.containers.packaging: DR, BG, TB, BX, IB, TK, BK or OT");
     }
     if (c.declared_g && (*c.declared_g <= 0 || *c.declared_g > 50'000'000)) {
       return Status("INVALID_FIELD", "changes.containers.declared_g: 1..50000000");
@@ -890,8 +897,7 @@ Result<store::TransferRevision> AnswerRevision(const Context& ctx, const Princip
       return Status("NOT_FOUND", "no revision " + std::to_string(revision_id));
     }
     const bool self_applied = r->parties.empty() && p.org == r->proposed_by;
-    const bool asked =
-        std::find(r->parties.begin(), r->parties.end(), p.org) != r->parties.end();
+    const bool asked = std::find(r->parties.begin(), r->parties.end(), p.org) != r->parties.end();
     if (!asked && !self_applied) {
       return Status("FORBIDDEN", "only the other parties on the transfer answer a revision");
     }
@@ -966,8 +972,9 @@ Result<store::Page<store::Transfer>> ListTransfers(const Context& ctx, const Pri
                                                    int limit) {
   store::TransferFilter f;
   if (q.status && !ParseTransferStatus(*q.status)) {
-    return Status("INVALID_FIELD", "status: draft, submitted, in_transit, delivered, received, "
-                                   "refused or cancelled");
+    return Status("INVALID_FIELD",
+                  "status: draft, submitted, in_transit, delivered, received, "
+                  "refused or cancelled");
   }
   f.status = q.status;
   f.party = q.party;
@@ -1110,7 +1117,8 @@ Status ApplyScanToTransfer(const Context& ctx, store::Txn& txn, const CustodySca
           if (Status s = store::PutTransferContainer(txn, c); !s.ok()) return s;
         }
       }
-      if (scan.kind == ScanKind::kReceive) return store::SetHolderFacility(txn, m.id, scan.facility);
+      if (scan.kind == ScanKind::kReceive)
+        return store::SetHolderFacility(txn, m.id, scan.facility);
       return store::SetHolderFacility(txn, m.id, std::nullopt);
     }
     case ScanKind::kDispose:

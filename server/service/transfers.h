@@ -24,9 +24,9 @@
 
 namespace cradle::service {
 
-inline constexpr int kReceiptWorkingDays = 5;         // Art. 19
-inline constexpr int kAdHocSignWorkingDays = 1;       // transfer_unsigned after this
-inline constexpr int kRefusedReturnWorkingDays = 5;   // refused_not_returned after this
+inline constexpr int kReceiptWorkingDays = 5;        // Art. 19
+inline constexpr int kAdHocSignWorkingDays = 1;      // transfer_unsigned after this
+inline constexpr int kRefusedReturnWorkingDays = 5;  // refused_not_returned after this
 inline constexpr size_t kMaxTransferContainers = 1000;
 
 // One line per waste code (as declared on the transfer).

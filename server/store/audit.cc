@@ -1,10 +1,7 @@
 #include "server/store/audit.h"
 
-#include <openssl/evp.h>
-
-#include <cstdio>
-#include <ctime>
-
+#include "core/civil_time.h"
+#include "core/sha256.h"
 #include "server/store/paging.h"
 #include "server/store/seal.h"
 #include "server/store/sqlite_util.h"
@@ -12,24 +9,6 @@
 namespace cradle::store {
 
 namespace {
-
-// RFC 3339 UTC with microseconds: "2026-11-28T01:41:07.000123Z".
-std::string Rfc3339Micros(int64_t micros) {
-  int64_t secs = micros / 1000000;
-  int64_t frac = micros % 1000000;
-  if (frac < 0) {
-    frac += 1000000;
-    secs -= 1;
-  }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];  // room for any int the compiler can imagine in each field
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(frac));
-  return buf;
-}
 
 void AppendField(std::string& out, std::string_view field) {
   out += std::to_string(field.size());
@@ -52,20 +31,6 @@ constexpr size_t kMaxRowProblems = 100;
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 0xf];
-  }
-  return out;
-}
-
 std::string AuditHash(const AuditEntry& e) {
   std::string text;
   AppendField(text, e.prev_hash);
@@ -87,7 +52,8 @@ Result<AuditEntry> AppendAudit(Txn& txn, const std::string& actor, const std::st
   AuditEntry e;
   e.seq = row ? last.Int(0) + 1 : 1;
   e.prev_hash = row ? last.Text(1) : std::string(kAuditGenesis);
-  e.at = Rfc3339Micros(txn.clock().NowMicros());
+  // Always six digits and "Z": the chain hashes this text, so its shape never changes.
+  e.at = FormatRfc3339Utc(txn.clock().NowMicros(), SecondFraction::kMicros);
   e.actor = actor;
   e.action = action;
   e.object = object;

@@ -43,7 +43,5 @@ Status SetAuditRowsDigest(Txn& txn, int64_t seq, const std::string& rows_sha256)
 
 // The hash of one entry from its fields (as described above).
 std::string AuditHash(const AuditEntry& entry);
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace cradle::store

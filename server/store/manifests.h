@@ -28,8 +28,7 @@ Result<int> AllocateSerials(Txn& txn, const std::string& producer,
 // INVALID_FIELD for a bad status/producer/field.
 Status InsertManifest(Txn& txn, const Manifest& m);
 // InsertManifest with the stored times given rather than taken from the clock (seeding history).
-Status InsertManifestWithTimes(Txn& txn, const Manifest& m, int64_t issued_at,
-                               int64_t updated_at);
+Status InsertManifestWithTimes(Txn& txn, const Manifest& m, int64_t issued_at, int64_t updated_at);
 Result<Manifest> FindManifest(Txn& txn, const std::string& id);  // NOT_FOUND when absent
 
 struct ManifestFilter {

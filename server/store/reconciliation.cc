@@ -63,7 +63,8 @@ Status AddProducer(Txn& txn, const EventFact& f) {
 }
 
 Status AddFacility(Txn& txn, const EventFact& f) {
-  if (!f.facility || (!Is(f.kind, EventKind::kReceive) && !Is(f.kind, EventKind::kDispose))) return Status();
+  if (!f.facility || (!Is(f.kind, EventKind::kReceive) && !Is(f.kind, EventKind::kDispose)))
+    return Status();
   const char* sql =
       Is(f.kind, EventKind::kReceive)
           ? "INSERT INTO recon_facility_month (month, facility, received, received_g) VALUES "
@@ -172,13 +173,6 @@ Result<int64_t> InsertEventAt(Txn& txn, const ManifestEvent& e, int tz) {
   CRADLE_STORE_ASSIGN_OR_RETURN(const int64_t seq, InsertEventReceivedAt(txn, e, e.received_at));
   CRADLE_STORE_RETURN_IF_ERROR(RollupEvent(txn, seq, tz));
   return seq;
-}
-
-Status SetManifestStatus(Txn& txn, const std::string& id, const std::string& status, int64_t at) {
-  CRADLE_STORE_ASSIGN_OR_RETURN(
-      Stmt s, txn.Prepare("UPDATE manifests SET status = ?, updated_at = ? WHERE id = ?"));
-  s.Bind(1, status).Bind(2, at).Bind(3, id);
-  return s.Run();
 }
 
 Result<std::vector<ProducerRollup>> ProducerRollups(Txn& txn, const std::string& month) {

@@ -36,7 +36,6 @@ Status RollupEvent(Txn& txn, int64_t seq, int tz_offset_minutes);
 // does not change the manifest's status (the caller writes the final status).
 Status InsertManifestAt(Txn& txn, const Manifest& m, int tz_offset_minutes);
 Result<int64_t> InsertEventAt(Txn& txn, const ManifestEvent& e, int tz_offset_minutes);
-Status SetManifestStatus(Txn& txn, const std::string& id, const std::string& status, int64_t at);
 
 // One producer's month. Counts are events in the month; outstanding is a stock: manifests
 // issued up to the end of the month and neither voided nor received by then.

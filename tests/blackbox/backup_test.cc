@@ -78,7 +78,7 @@ void SetUpParties(ServerProcess& s, Load& load) {
   auto c = s.Client();
   const std::string admin = s.admin_token();
   load.producer_token = AddProducer(c, admin, UsccA());
-  const std::string collector = UsccB();
+  const std::string& collector = UsccB();
   auto org = MustSend(c, "POST", "/api/v1/orgs", Bearer(admin),
                       json::serialize(json::object{{"uscc", collector},
                                                    {"name", "Collector"},

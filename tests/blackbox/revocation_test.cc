@@ -15,9 +15,9 @@ BOOST_AUTO_TEST_CASE(revoked_token_and_device_are_refused) {
 
   // A collector organisation with a token and a device.
   const std::string collector = UsccFrom("91331000RWK000001");
-  auto created = MustSend(c, "POST", "/api/v1/orgs", Bearer(admin),
-                          R"({"uscc":")" + collector +
-                              R"(","name":"收运公司","roles":["collector"]})");
+  auto created =
+      MustSend(c, "POST", "/api/v1/orgs", Bearer(admin),
+               R"({"uscc":")" + collector + R"(","name":"收运公司","roles":["collector"]})");
   BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
   auto tok = MustSend(c, "POST", "/api/v1/orgs/" + collector + "/tokens", Bearer(admin),
                       R"({"role":"collector"})");
@@ -39,8 +39,7 @@ BOOST_AUTO_TEST_CASE(revoked_token_and_device_are_refused) {
   BOOST_CHECK_EQUAL(MustSend(device, "GET", "/api/v1/revocations").status, 200);
 
   // Only an admin revokes.
-  BOOST_CHECK_EQUAL(
-      MustSend(c, "POST", "/api/v1/devices/rv-01/revoke", Bearer(token)).status, 403);
+  BOOST_CHECK_EQUAL(MustSend(c, "POST", "/api/v1/devices/rv-01/revoke", Bearer(token)).status, 403);
   BOOST_CHECK_EQUAL(MustSend(c, "POST", "/api/v1/devices/nope/revoke", Bearer(admin)).status, 404);
   BOOST_CHECK_EQUAL(MustSend(c, "POST", "/api/v1/tokens/x1/revoke", Bearer(admin)).status, 404);
 
@@ -49,10 +48,10 @@ BOOST_AUTO_TEST_CASE(revoked_token_and_device_are_refused) {
   BOOST_CHECK_EQUAL(after_dev.status, 401);
   BOOST_CHECK_EQUAL(ProblemCode(after_dev), "UNAUTHENTICATED");
 
-  BOOST_CHECK_EQUAL(MustSend(c, "POST", "/api/v1/tokens/" + std::to_string(token_id) + "/revoke",
-                             Bearer(admin))
-                        .status,
-                    200);
+  BOOST_CHECK_EQUAL(
+      MustSend(c, "POST", "/api/v1/tokens/" + std::to_string(token_id) + "/revoke", Bearer(admin))
+          .status,
+      200);
   BOOST_CHECK_EQUAL(MustSend(c, "GET", "/api/v1/revocations", Bearer(token)).status, 401);
   // The admin is untouched, and both revocations are in the verified audit chain.
   auto audit = MustSend(c, "GET", "/api/v1/audit?limit=1000", Bearer(admin));

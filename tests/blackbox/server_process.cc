@@ -8,19 +8,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 namespace cradle::testing {
-
-std::string MakeTempDir(const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) return "";
-  return tmpl;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -69,16 +63,16 @@ Status ServerProcess::Start(const std::vector<std::string>& extra) {
   int out_pipe[2];
   if (::pipe(out_pipe) != 0) return Status("IO_ERROR", "pipe");
   const std::string binary = Binary("server/cradle-server");
-  std::vector<std::string> args = {binary, "--data", data_dir_, "--listen",
-                                   "127.0.0.1:" + std::to_string(port_), "--log-file",
-                                   log_file()};
+  std::vector<std::string> args = {
+      binary,       "--data",  data_dir_, "--listen", "127.0.0.1:" + std::to_string(port_),
+      "--log-file", log_file()};
   args.insert(args.end(), extra.begin(), extra.end());
   const pid_t pid = ::fork();
   if (pid < 0) return Status("IO_ERROR", "fork");
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
-    const int err = ::open((data_dir_ + "/test-server.stderr").c_str(),
-                           O_WRONLY | O_CREAT | O_APPEND, 0600);
+    const int err =
+        ::open((data_dir_ + "/test-server.stderr").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (err >= 0) ::dup2(err, 2);
     ::close(out_pipe[0]);
     std::vector<char*> argv;
@@ -99,7 +93,8 @@ Status ServerProcess::Start(const std::vector<std::string>& extra) {
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
         ::close(out_pipe[0]);
-        return Status("START_FAILED", "server exited: " + ReadFile(data_dir_ + "/test-server.stderr"));
+        return Status("START_FAILED",
+                      "server exited: " + ReadFile(data_dir_ + "/test-server.stderr"));
       }
       continue;
     }
@@ -113,7 +108,8 @@ Status ServerProcess::Start(const std::vector<std::string>& extra) {
     if (line.rfind("READY ", 0) == 0) {
       const auto colon = line.rfind(':');
       port_ = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
-      ::close(out_pipe[0]);  // the server's later stdout writes are ignored (SIGPIPE-safe: it logs to a file)
+      ::close(out_pipe[0]);  // the server's later stdout writes are ignored (SIGPIPE-safe: it logs
+                             // to a file)
       return Status();
     }
     line.clear();

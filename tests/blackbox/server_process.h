@@ -16,10 +16,10 @@
 
 #include "core/status.h"
 #include "net/https_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::testing {
 
-std::string MakeTempDir(const std::string& prefix);
 std::string ReadFile(const std::string& path);
 
 class ServerProcess {

@@ -32,15 +32,6 @@ std::map<std::string, std::string> Snapshot(const std::string& root) {
   return out;
 }
 
-// A temporary directory removed at the end of the test.
-struct TempRoot {
-  std::string path = MakeTempDir("cradle-startup");
-  ~TempRoot() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 // Runs `cradle-server serve --data <data>`; returns the exit status and the (merged) output.
 // `timeout` bounds a server that wrongly starts serving.
 int RunServer(const std::string& data, std::string* output) {
@@ -60,33 +51,33 @@ void ExpectOneClearLine(const std::string& output, const std::string& path) {
 }
 
 BOOST_AUTO_TEST_CASE(a_data_path_that_is_a_file_fails_at_once) {
-  TempRoot root;
-  const std::string data = root.path + "/data";
+  TempDir root("cradle-startup");
+  const std::string data = root.path() + "/data";
   { std::ofstream(data) << "not a directory\n"; }
   ::chmod(data.c_str(), 0755);  // even with x bits (root's access() then says yes)
-  const auto before = Snapshot(root.path);
+  const auto before = Snapshot(root.path());
   std::string out;
   const int rc = RunServer(data, &out);
   BOOST_TEST(rc != 0);
   BOOST_TEST(rc != 124, "the server started instead of failing");
   ExpectOneClearLine(out, data);
-  BOOST_TEST((Snapshot(root.path) == before));
+  BOOST_TEST((Snapshot(root.path()) == before));
   BOOST_TEST(ReadFile(data) == "not a directory\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_database_path_that_is_a_directory_fails_and_creates_nothing) {
-  TempRoot root;
-  const std::string data = root.path + "/data";
+  TempDir root("cradle-startup");
+  const std::string data = root.path() + "/data";
   const std::string db = data + "/cradle.db";
   fs::create_directories(db);
-  const auto before = Snapshot(root.path);
+  const auto before = Snapshot(root.path());
   std::string out;
   const int rc = RunServer(data, &out);
   BOOST_TEST(rc != 0);
   BOOST_TEST(rc != 124, "the server started instead of failing");
   ExpectOneClearLine(out, db);
   // No certificates, keys, journal or admin token left behind.
-  BOOST_TEST((Snapshot(root.path) == before));
+  BOOST_TEST((Snapshot(root.path()) == before));
   BOOST_TEST(fs::is_empty(db));
 }
 

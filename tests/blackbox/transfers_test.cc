@@ -72,7 +72,10 @@ struct World {
     reg_tok = org(reg, "regulator");
     for (const auto& [id, op] : {std::pair{"FAC-F", fac_f}, std::pair{"FAC-G", fac_g}}) {
       Call(c, "POST", "/api/v1/facilities", admin,
-           json::object{{"id", id}, {"operator", op}, {"name", id}, {"kind", "incinerator"},
+           json::object{{"id", id},
+                        {"operator", op},
+                        {"name", id},
+                        {"kind", "incinerator"},
                         {"capacity", json::object{{"t_per_year", 10000}}}},
            201);
     }
@@ -151,21 +154,22 @@ BOOST_AUTO_TEST_CASE(a_whole_trip_with_a_refusal_its_return_and_disposal) {
   BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/20269999000001/submit", w.p_tok, "", 404) ==
              "NOT_FOUND");
   BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/" + id + "/cancel", w.p_tok, "{", 400) != "");
-  BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/" + id + "/cancel", w.p_tok, "{\"x\":1}",
-                     422) == "VALIDATION_FAILED");
+  BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/" + id + "/cancel", w.p_tok, "{\"x\":1}", 422) ==
+             "VALIDATION_FAILED");
   Call(c, "POST", "/api/v1/transfers/" + id + "/submit", w.p_tok, nullptr, 200);
   auto got = Call(c, "GET", "/api/v1/transfers/" + id, w.reg_tok, nullptr, 200);
   BOOST_TEST(S(got, "status") == "submitted");
   BOOST_TEST(!got.at("sender_signed_at").is_null());
   // The same containers cannot go on a second transfer meanwhile.
-  BOOST_TEST(Problem(c, "POST", "/api/v1/transfers", w.p_tok,
-                     json::serialize(json::object{{"sender", w.producer},
-                                                  {"carrier", w.collector},
-                                                  {"receiver", "FAC-F"},
-                                                  {"vehicle", "浙J00001"},
-                                                  {"purpose", "disposal"},
-                                                  {"containers", json::array{json::value(ms[0].id)}}}),
-                     422) == "ON_OTHER_TRANSFER");
+  BOOST_TEST(
+      Problem(c, "POST", "/api/v1/transfers", w.p_tok,
+              json::serialize(json::object{{"sender", w.producer},
+                                           {"carrier", w.collector},
+                                           {"receiver", "FAC-F"},
+                                           {"vehicle", "浙J00001"},
+                                           {"purpose", "disposal"},
+                                           {"containers", json::array{json::value(ms[0].id)}}}),
+              422) == "ON_OTHER_TRANSFER");
 
   // Pickups of three (the fourth stays behind), deliveries at FAC-F.
   for (int i = 0; i < 3; ++i) {
@@ -185,10 +189,11 @@ BOOST_AUTO_TEST_CASE(a_whole_trip_with_a_refusal_its_return_and_disposal) {
 
   // Receipt: one refused (with a reason and mass), one discrepancy; only the receiver signs.
   const json::object receipt{
-      {"refused", json::array{json::object{{"manifest", ms[2].id}, {"reason", "包装破损渗漏"},
-                                           {"mass_g", 24000}}}},
-      {"discrepancies", json::array{json::object{{"manifest", ms[1].id}, {"field", "packaging"},
-                                                 {"note", "标签为桶装，实为袋装"}}}}};
+      {"refused", json::array{json::object{
+                      {"manifest", ms[2].id}, {"reason", "包装破损渗漏"}, {"mass_g", 24000}}}},
+      {"discrepancies",
+       json::array{json::object{
+           {"manifest", ms[1].id}, {"field", "packaging"}, {"note", "标签为桶装，实为袋装"}}}}};
   BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/" + id + "/receipt", w.c_tok,
                      json::serialize(receipt), 403) == "FORBIDDEN");
   BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/" + id + "/receipt", w.f_tok,
@@ -275,8 +280,7 @@ BOOST_AUTO_TEST_CASE(copied_label_race_exactly_one_pickup_wins) {
       trucks.emplace_back([&, tok] {
         auto c = w.server.Client();
         auto r = c.Send("POST", "/api/v1/scans", Bearer(*tok),
-                        json::serialize(json::object{
-                            {"scans", json::array{w.Scan("pickup", m)}}}));
+                        json::serialize(json::object{{"scans", json::array{w.Scan("pickup", m)}}}));
         if (!r.ok() || r->status != 200) return;
         auto res = json::parse(r->body).at("results").as_array().at(0);
         if (res.at("status").as_string() == "accepted") ++accepted;
@@ -336,17 +340,18 @@ BOOST_AUTO_TEST_CASE(a_revision_approved_by_all_and_one_refused) {
   auto ms = w.Issue(1);
   const std::string id = S(w.Create(c, ms), "id");
   BOOST_TEST(Problem(c, "POST", "/api/v1/transfers/" + id + "/revisions", w.p_tok,
-                     R"({"changes":{"vehicle":"浙J99999"},"reason":"换车"})", 409) ==
-             "INVALID_STATE");  // a draft is edited, not revised
+                     R"({"changes":{"vehicle":"浙J99999"},"reason":"换车"})",
+                     409) == "INVALID_STATE");  // a draft is edited, not revised
   Call(c, "POST", "/api/v1/transfers/" + id + "/submit", w.p_tok, nullptr, 200);
-  auto rev = Call(c, "POST", "/api/v1/transfers/" + id + "/revisions", w.p_tok,
-                  json::object{{"changes", json::object{{"vehicle", "浙J99999"},
-                                                        {"containers", json::array{json::object{
-                                                             {"manifest", ms[0].id},
-                                                             {"waste_code", "900-249-08"},
-                                                             {"declared_g", 26000}}}}}},
-                               {"reason", "车辆故障换车；废物代码填错"}},
-                  201);
+  auto rev = Call(
+      c, "POST", "/api/v1/transfers/" + id + "/revisions", w.p_tok,
+      json::object{{"changes", json::object{{"vehicle", "浙J99999"},
+                                            {"containers",
+                                             json::array{json::object{{"manifest", ms[0].id},
+                                                                      {"waste_code", "900-249-08"},
+                                                                      {"declared_g", 26000}}}}}},
+                   {"reason", "车辆故障换车；废物代码填错"}},
+      201);
   const std::string r1 = std::to_string(rev.at("id").as_int64());
   BOOST_TEST(S(rev, "status") == "proposed");
   BOOST_TEST(rev.at("approvers").as_array().size() == 2u);  // carrier and receiver
@@ -371,10 +376,11 @@ BOOST_AUTO_TEST_CASE(a_revision_approved_by_all_and_one_refused) {
   auto m = Call(c, "GET", "/api/v1/manifests/" + ms[0].id, w.admin, nullptr, 200);
   BOOST_TEST(S(m, "token") == ms[0].token);
 
-  auto rev2 = Call(c, "POST", "/api/v1/transfers/" + id + "/revisions", w.c_tok,
-                   json::object{{"changes", json::object{{"driver", json::object{{"name", "李师傅"}}}}},
-                                {"reason", "换司机"}},
-                   201);
+  auto rev2 =
+      Call(c, "POST", "/api/v1/transfers/" + id + "/revisions", w.c_tok,
+           json::object{{"changes", json::object{{"driver", json::object{{"name", "李师傅"}}}}},
+                        {"reason", "换司机"}},
+           201);
   const std::string r2 = std::to_string(rev2.at("id").as_int64());
   rev2 = Call(c, "POST", "/api/v1/revisions/" + r2 + "/refuse", w.p_tok,
               json::object{{"note", "司机未备案"}}, 200);
@@ -396,8 +402,8 @@ BOOST_AUTO_TEST_CASE(receipt_due_skips_a_holiday_from_the_deployment_s_calendar)
   for (int i = 1; i <= 3; ++i) {
     const CivilDate d = AddDays(today, i);
     if (d.year == today.year) {
-      holidays.push_back(json::object{{"from", FormatIsoDate(d)}, {"to", FormatIsoDate(d)},
-                                      {"name", "测试假日"}});
+      holidays.push_back(
+          json::object{{"from", FormatIsoDate(d)}, {"to", FormatIsoDate(d)}, {"name", "测试假日"}});
     }
   }
   const std::string text = json::serialize(

@@ -9,12 +9,6 @@
 namespace cradle::testing {
 namespace {
 
-std::string NewTempDir() {
-  std::string tmpl = "/tmp/cradle-api-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 template <class T>
 T Must(Result<T> r, const char* what) {
   if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
@@ -30,15 +24,15 @@ http::RateLimiterOptions GenerousLimiter() {
 
 }  // namespace
 
-ApiHarness::ApiHarness(store::Env* env) : dir_(NewTempDir()), auth_failures_(GenerousLimiter()) {
+ApiHarness::ApiHarness(store::Env* env) : auth_failures_(GenerousLimiter()) {
   store::Database::Options o;
-  o.path = dir_ + "/cradle.db";
+  o.path = dir() + "/cradle.db";
   o.env = env;
   o.readers = 2;
   o.clock = &clock_;
   db_ = Must(store::Database::Open(o), "open database");
-  keys_ = Must(pki::SigningKeyStore::LoadOrCreate(dir_ + "/keys"), "signing keys");
-  catalogue_.emplace(Must(service::LoadDeploymentCatalogue(dir_), "catalogue"));
+  keys_ = Must(pki::SigningKeyStore::LoadOrCreate(dir() + "/keys"), "signing keys");
+  catalogue_.emplace(Must(service::LoadDeploymentCatalogue(dir()), "catalogue"));
   ctx_ =
       std::make_unique<service::Context>(service::Context{*db_, *keys_, *catalogue_, clock_, {}});
   // Every other Deps field keeps its default (never draining, the source tree's web pages), so
@@ -59,8 +53,6 @@ ApiHarness::~ApiHarness() {
   deps_.reset();
   ctx_.reset();
   db_.reset();
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
 }
 
 http::Response ApiHarness::Call(const std::string& method, const std::string& target,

@@ -26,6 +26,7 @@
 #include "server/service/parties.h"
 #include "server/store/database.h"
 #include "server/store/env.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::testing {
 
@@ -55,10 +56,10 @@ class ApiHarness {
   http::Router& router() { return router_; }
   service::Context& ctx() { return *ctx_; }
   http::MetricsRegistry& metrics() { return metrics_; }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return dir_.path(); }
 
  private:
-  std::string dir_;
+  TempDir dir_{"cradle-api"};  // declared first: removed after everything that uses it
   SystemClock clock_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<pki::SigningKeyStore> keys_;

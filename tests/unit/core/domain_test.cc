@@ -238,6 +238,19 @@ BOOST_AUTO_TEST_CASE(rfc3339_table) {
   }
 }
 
+// The shapes the audit chain (micros, "Z") and the access log (millis, "Z") have always written.
+BOOST_AUTO_TEST_CASE(rfc3339_in_utc_with_a_fixed_fraction) {
+  const int64_t t = 1795830067LL * 1000000 + 123456;
+  BOOST_TEST(FormatRfc3339Utc(t, SecondFraction::kMicros) == "2026-11-28T01:41:07.123456Z");
+  BOOST_TEST(FormatRfc3339Utc(t, SecondFraction::kMillis) == "2026-11-28T01:41:07.123Z");
+  BOOST_TEST(FormatRfc3339Utc(t - 123456, SecondFraction::kMicros) ==
+             "2026-11-28T01:41:07.000000Z");
+  BOOST_TEST(FormatRfc3339Utc(t - 123456, SecondFraction::kWhenNotWhole) == "2026-11-28T01:41:07Z");
+  BOOST_TEST(FormatRfc3339Utc(-1, SecondFraction::kMillis) == "1969-12-31T23:59:59.999Z");
+  BOOST_TEST(FormatRfc3339(t, 480, SecondFraction::kMillis) == "2026-11-28T09:41:07.123+08:00");
+  BOOST_TEST(*ParseRfc3339(FormatRfc3339Utc(t, SecondFraction::kMicros)) == t);
+}
+
 BOOST_AUTO_TEST_CASE(local_days_and_months) {
   // 2026-11-30T16:30Z is 2026-12-01 00:30 in Shanghai: a new day and a new month.
   int64_t t = *ParseRfc3339("2026-11-30T16:30:00Z");

@@ -49,8 +49,8 @@ BOOST_AUTO_TEST_CASE(refuses_what_breaks_the_rule) {
   BOOST_TEST(!FormatTransferNumber("20263310", 0).ok());
   BOOST_TEST(!FormatTransferNumber("20263310", 1000000).ok());
   BOOST_TEST(!FormatTransferNumber("2026331", 1).ok());
-  BOOST_TEST(!IsTransferNumber("2026331000004"));     // 13 digits
-  BOOST_TEST(!IsTransferNumber("20263310000000"));    // serial 0
+  BOOST_TEST(!IsTransferNumber("2026331000004"));   // 13 digits
+  BOOST_TEST(!IsTransferNumber("20263310000000"));  // serial 0
   BOOST_TEST(!IsTransferNumber("2026331000004x"));
   BOOST_TEST(!IsTransferNumber("19993310000001"));
 }
@@ -76,10 +76,10 @@ BOOST_AUTO_TEST_CASE(everything_else_is_invalid_state) {
   using S = TransferStatus;
   using A = TransferAction;
   const std::pair<S, A> bad[] = {
-      {S::kSubmitted, A::kSubmit},   {S::kDraft, A::kPickup},      {S::kDraft, A::kDeliver},
-      {S::kSubmitted, A::kDeliver},  {S::kInTransit, A::kReceipt}, {S::kReceived, A::kReceipt},
-      {S::kInTransit, A::kCancel},   {S::kDelivered, A::kCancel},  {S::kCancelled, A::kSubmit},
-      {S::kRefused, A::kPickup},     {S::kReceived, A::kDeliver},  {S::kCancelled, A::kCancel},
+      {S::kSubmitted, A::kSubmit},  {S::kDraft, A::kPickup},      {S::kDraft, A::kDeliver},
+      {S::kSubmitted, A::kDeliver}, {S::kInTransit, A::kReceipt}, {S::kReceived, A::kReceipt},
+      {S::kInTransit, A::kCancel},  {S::kDelivered, A::kCancel},  {S::kCancelled, A::kSubmit},
+      {S::kRefused, A::kPickup},    {S::kReceived, A::kDeliver},  {S::kCancelled, A::kCancel},
   };
   for (const auto& [from, action] : bad) {
     auto r = NextTransferStatus(from, action);
@@ -146,7 +146,10 @@ BOOST_AUTO_TEST_CASE(national_day_2025_and_spring_festival) {
 BOOST_AUTO_TEST_CASE(malformed_files_are_refused_whole) {
   WorkingCalendar cal;
   for (const char* bad : {
-           "", "[]", R"({"year": 1999})", R"({"year": "2026"})",
+           "",
+           "[]",
+           R"({"year": 1999})",
+           R"({"year": "2026"})",
            R"({"year": 2026, "holidays": [{"from": "2027-01-01", "to": "2027-01-02"}]})",
            R"({"year": 2026, "holidays": [{"from": "2026-01-03", "to": "2026-01-01"}]})",
            R"({"year": 2026, "holidays": [{"from": "2026-02-30", "to": "2026-03-01"}]})",

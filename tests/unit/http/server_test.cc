@@ -25,6 +25,7 @@
 #include "net/https_client.h"
 #include "server/http/problem.h"
 #include "server/http/server.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::http {
 namespace {
@@ -54,12 +55,11 @@ std::string Run(const std::string& cmd, int* exit_code = nullptr) {
 }
 
 struct Pki {
-  fs::path dir;
+  testing::TempDir tmp{"cradle-http-test"};
+  fs::path dir = tmp.path();
   std::string ca, server_crt, server_key, client_crt, client_key, other_crt, other_key;
 
   Pki() {
-    dir = fs::temp_directory_path() / ("cradle-http-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
     auto p = [&](const char* name) { return (dir / name).string(); };
     MakeCa(p("ca"), "cradle test CA");
     MakeCa(p("other-ca"), "some other CA");
@@ -76,10 +76,6 @@ struct Pki {
     client_key = p("client.key");
     other_crt = p("other.crt");
     other_key = p("other.key");
-  }
-  ~Pki() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
   }
   static void MakeCa(const std::string& base, const std::string& cn) {
     Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"

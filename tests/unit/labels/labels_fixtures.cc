@@ -54,17 +54,6 @@ LabelContent SampleContent(const TokenVector& v) {
   return c;
 }
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "cradle-labels-XXXXXX").string();
-  BOOST_REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-  dir_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
-}
-
 void WriteFile(const std::filesystem::path& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -11,6 +11,7 @@
 
 #include "server/labels/label.h"
 #include "tests/support/qr_decode.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::labels::testing {
 
@@ -27,17 +28,11 @@ std::vector<TokenVector> LoadValidTokens();
 // A realistic fly-ash label carrying `v`'s token and digital id.
 LabelContent SampleContent(const TokenVector& v);
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
+// The tests' scratch directory (tests/support/temp_dir.h), its files named as paths.
+class TempDir : public ::cradle::testing::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path Path(const std::string& name) const { return dir_ / name; }
-
- private:
-  std::filesystem::path dir_;
+  TempDir() : ::cradle::testing::TempDir("cradle-labels") {}
+  std::filesystem::path Path(const std::string& name) const { return File(name); }
 };
 
 void WriteFile(const std::filesystem::path& path, std::string_view bytes);

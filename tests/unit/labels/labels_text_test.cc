@@ -135,7 +135,7 @@ LabelContent Hostile() {
   c.category = "^XZ^XA^FO0,0^FDx^FS";
   c.hazards = "\xF0\x9F\x98\x80\xE2\x80\x8D\xF0\x9F\x94\xA5 emoji";
   c.components = "bad \xFF\xFE\xC3 utf8 \xE4\xB8";
-  c.precautions = std::string("line1\nline2\r\n\ttab\0nul", 22) +
+  c.precautions = std::string("line1\nline2\r\n\ttab\0nul\0", 22) +
                   "\xE2\x80\xAE"
                   "rtl";
   c.producer_name = std::string(5000, 'W');

@@ -20,26 +20,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace cradle::pki::testing {
 
-// A fresh directory under the build tree, removed with its contents on destruction.
-class ScratchDir {
+// The tests' scratch directory (tests/support/temp_dir.h); `dir / "name"` names a file in it.
+class ScratchDir : public ::cradle::testing::TempDir {
  public:
-  ScratchDir() {
-    std::string tmpl = std::string(CRADLE_BINARY_DIR) + "/pki-test-XXXXXX";
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
+  ScratchDir() : ::cradle::testing::TempDir("cradle-pki-test") {}
+  std::string operator/(const std::string& name) const { return File(name); }
 };
 
 inline int FileMode(const std::string& path) {

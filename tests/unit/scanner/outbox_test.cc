@@ -2,7 +2,6 @@
 #define BOOST_TEST_MODULE scanner_outbox
 #include <boost/test/unit_test.hpp>
 
-
 #include "core/uuid.h"
 #include "scanner/outbox.h"
 #include "scanner/sqlite.h"

@@ -14,6 +14,7 @@
 #include "core/jwks.h"
 #include "core/wm1.h"
 #include "scanner/scan_record.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/core/read_file.h"
 
 namespace cradle::scan::testing {
@@ -75,26 +76,7 @@ inline std::vector<InvalidVector> InvalidVectors() {
   return out;
 }
 
-// A fresh empty directory under the build tree, removed when the fixture goes.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::path(CRADLE_BINARY_DIR) / "tmp" /
-            ("scanner-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ::cradle::testing::TempDir;  // tests/support/temp_dir.h
 
 // A plausible scan with a given event id and manifest (no token verification involved).
 inline ScanRecord SampleScan(const std::string& event_id, const std::string& manifest_id,

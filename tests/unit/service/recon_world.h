@@ -24,38 +24,16 @@
 #include "server/service/parties.h"
 #include "server/service/scans.h"
 #include "server/store/database.h"
+#include "tests/unit/service/service_deployment.h"
 
 namespace cradle::service::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cradle-recon-XXXXXX").string();
-    BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Local (+08:00) midnight of a date, in micros UTC.
 inline int64_t At(int y, int m, int d, int hour = 0, int minute = 0) {
   return StartOfLocalDay({y, m, d}, 480) + (hour * 3600LL + minute * 60LL) * kMicrosPerSecond;
 }
 
-struct World {
-  TempDir dir;
-  FakeClock clock{At(2026, 3, 2, 10)};
-  std::unique_ptr<store::Database> db;
-  std::unique_ptr<pki::SigningKeyStore> keys;
-  std::optional<Catalogue> catalogue;
-  std::unique_ptr<Context> ctx;
+struct World : Deployment {
   Principal admin, regulator, collector, landfill, producer_p, producer_q;
   std::string p_org = DemoUscc("91331000XWQ000001");
   std::string q_org = DemoUscc("91331000XWQ000002");
@@ -63,21 +41,7 @@ struct World {
   std::string l_org = DemoUscc("91331000LFL000001");
   std::string r_org = DemoUscc("91331000REG000001");
 
-  World() {
-    store::Database::Options o;
-    o.path = dir.File("cradle.db");
-    o.clock = &clock;
-    o.readers = 2;
-    auto d = store::Database::Open(o);
-    BOOST_REQUIRE_MESSAGE(d.ok(), d.status().ToString());
-    db = std::move(*d);
-    auto k = pki::SigningKeyStore::LoadOrCreate(dir.File("keys"));
-    BOOST_REQUIRE_MESSAGE(k.ok(), k.status().ToString());
-    keys = std::move(*k);
-    auto c = LoadCatalogueCsv(EmbeddedCatalogue2016(), "2016");
-    BOOST_REQUIRE(c.ok());
-    catalogue = std::move(*c);
-    ctx.reset(new Context{*db, *keys, *catalogue, clock, {}});
+  World() : Deployment(At(2026, 3, 2, 10), 2) {
     admin.role = Role::kAdmin;
     Org(p_org, "小微企业甲", {"producer"});
     Org(q_org, "小微企业乙", {"producer"});

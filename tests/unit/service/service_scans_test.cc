@@ -23,60 +23,24 @@
 #include "server/store/audit.h"
 #include "server/store/database.h"
 #include "server/store/scans.h"
+#include "tests/unit/service/service_deployment.h"
 
 namespace cradle::service {
 namespace {
 
 constexpr int64_t kT0 = 1'795'000'000'000'000;  // 2026-11-18, micros UTC
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cradle-scans-XXXXXX").string();
-    BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 // A deployment with a producer, a collector, two facility operators and three facilities:
 // FAC-A (ours, takes 071-001-08 and 772-002-18), FAC-B (operated by another org, takes all),
 // FAC-C (ours, takes only 900-041-49).
-struct World {
-  TempDir dir;
-  FakeClock clock{kT0};
-  std::unique_ptr<store::Database> db;
-  std::unique_ptr<pki::SigningKeyStore> keys;
-  std::optional<Catalogue> catalogue;
-  std::unique_ptr<Context> ctx;
+struct World : testing::Deployment {
   Principal admin, collector, facility, other_facility, producer_p;
   std::string producer = DemoUscc("91331000NCP000001");
   std::string collector_org = DemoUscc("91331000CLT000001");
   std::string fac_org = DemoUscc("91331000LFL000001");
   std::string other_org = DemoUscc("91331000UTL000001");
 
-  World() {
-    store::Database::Options o;
-    o.path = dir.File("cradle.db");
-    o.clock = &clock;
-    o.readers = 4;
-    auto d = store::Database::Open(o);
-    BOOST_REQUIRE_MESSAGE(d.ok(), d.status().ToString());
-    db = std::move(*d);
-    auto k = pki::SigningKeyStore::LoadOrCreate(dir.File("keys"));
-    BOOST_REQUIRE_MESSAGE(k.ok(), k.status().ToString());
-    keys = std::move(*k);
-    auto c = LoadCatalogueCsv(EmbeddedCatalogue2016(), "2016");
-    BOOST_REQUIRE(c.ok());
-    catalogue = std::move(*c);
-    ctx.reset(new Context{*db, *keys, *catalogue, clock, {}});
+  World() : Deployment(kT0, 4) {
     admin.role = Role::kAdmin;
     Org(producer, {"producer"});
     Org(collector_org, {"collector"});

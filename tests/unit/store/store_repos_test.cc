@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "core/sha256.h"
 #include "server/store/audit.h"
 #include "server/store/database.h"
 #include "server/store/facilities.h"

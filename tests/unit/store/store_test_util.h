@@ -11,28 +11,11 @@
 #include <string>
 
 #include "server/store/database.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::store::testing {
 
-// Owns a fresh directory under the system temp dir; removes it with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cradle-store-XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ::cradle::testing::TempDir;  // tests/support/temp_dir.h
 
 // A raw connection, for checks independent of the store's own code.
 class RawDb {

@@ -12,6 +12,7 @@
 #include "server/api/api.h"
 #include "server/api/static_routes.h"
 #include "server/http/router.h"
+#include "tests/support/temp_dir.h"
 
 namespace cradle::testing {
 namespace {
@@ -33,9 +34,7 @@ void Write(const fs::path& p, const std::string& text) {
 class WebTree {
  public:
   WebTree() {
-    char tmpl[] = "/tmp/cradle-web-XXXXXX";
-    BOOST_REQUIRE(::mkdtemp(tmpl) != nullptr);
-    dir_ = tmpl;
+    dir_ = tmp_.path();
     root_ = dir_ / "root";
     Write(root_ / "index.html", "<!doctype html><title>cradle</title>");
     Write(root_ / "app.css", "body{}");
@@ -63,11 +62,6 @@ class WebTree {
     fs::create_symlink(root_ / "app.css", root_ / "js" / "inside.css");
     api::StaticRoutes(router_, root_.string());
   }
-  ~WebTree() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
   http::Response Get(const std::string& target) {
     http::Request req;
     req.method = "GET";
@@ -78,6 +72,7 @@ class WebTree {
   const fs::path& root() const { return root_; }
 
  private:
+  TempDir tmp_{"cradle-web"};
   fs::path dir_;
   fs::path root_;
   http::Router router_;
