@@ -19,8 +19,8 @@ struct Settings {
   int tz_offset_minutes = 480;  // Asia/Shanghai
   double weight_tolerance_pct = 5;
   int clock_skew_max_s = 600;
-  int uncollected_days = 30;         // issued and not collected after this many days: a case
-  int unreceived_working_days = 5;   // collected and not received after this many working days
+  int uncollected_days = 30;        // issued and not collected after this many days: a case
+  int unreceived_working_days = 5;  // collected and not received after this many working days
 
   // Label print runs rendering at once: per organisation, and in all (label_service.h).
   int print_runs_per_org = 2;
