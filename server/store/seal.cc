@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/sha256.h"
 #include "server/store/audit.h"
 #include "server/store/sqlite_util.h"
 

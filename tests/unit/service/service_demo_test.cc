@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/civil_time.h"
+#include "core/sha256.h"
 #include "server/service/audit_service.h"
 #include "server/service/cases.h"
 #include "server/service/demo.h"
@@ -17,13 +18,14 @@
 #include "server/service/scans.h"
 #include "server/service/transfers.h"
 #include "server/store/audit.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/service/recon_world.h"
 
 namespace cradle::service {
 namespace {
 
+using cradle::testing::TempDir;
 using testing::At;
-using testing::TempDir;
 
 // A deployment seeded once for the whole file (seeding takes seconds): its "now" is pinned to
 // 2026-12-03 10:00 +08:00, so the history is the same whatever day the test runs.
@@ -125,7 +127,7 @@ BOOST_AUTO_TEST_CASE(every_event_hash_is_the_one_production_computes) {
       std::string expected;
       if (kind == "reject" && note && note->rfind(receipt_note, 0) == 0) {
         const std::string transfer = note->substr(receipt_note.size());
-        expected = store::Sha256Hex("receipt-refusal," + transfer + "," + st->Text(12));
+        expected = Sha256Hex("receipt-refusal," + transfer + "," + st->Text(12));
         ++refusals;
       } else {
         ScanInput in;
