@@ -15,19 +15,17 @@
 #include "core/clock.h"
 #include "core/uuid.h"
 #include "tests/blackbox/server_test_helpers.h"
+#include "tests/blackbox/transfer_world.h"
 
 namespace cradle::testing {
 namespace {
 
 namespace json = boost::json;
 
+// The response as JSON, asserting its status: transfer_world.h's CallJson.
 json::value Call(net::HttpsClient& c, const std::string& method, const std::string& target,
                  const std::string& token, const json::value& body, int want) {
-  auto r = c.Send(method, target, Bearer(token), body.is_null() ? "" : json::serialize(body));
-  BOOST_REQUIRE_MESSAGE(r.ok(), method << " " << target << ": " << r.status().ToString());
-  BOOST_REQUIRE_MESSAGE(r->status == want,
-                        method << " " << target << " -> " << r->status << " " << r->body);
-  return r->body.empty() ? json::value() : json::parse(r->body);
+  return CallJson(c, method, target, token, body, want);
 }
 
 std::string S(const json::value& v, const char* k) { return std::string(v.at(k).as_string()); }

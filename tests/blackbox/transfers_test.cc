@@ -15,6 +15,7 @@
 #include "core/uuid.h"
 #include "core/working_calendar.h"
 #include "tests/blackbox/server_test_helpers.h"
+#include "tests/blackbox/transfer_world.h"
 
 namespace cradle::testing {
 namespace {
@@ -22,13 +23,10 @@ namespace {
 namespace json = boost::json;
 using Headers = std::map<std::string, std::string>;
 
+// The response as JSON, asserting its status: transfer_world.h's CallJson.
 json::value Call(net::HttpsClient& c, const std::string& method, const std::string& target,
                  const std::string& token, const json::value& body, int want) {
-  auto r = c.Send(method, target, Bearer(token), body.is_null() ? "" : json::serialize(body));
-  BOOST_REQUIRE_MESSAGE(r.ok(), method << " " << target << ": " << r.status().ToString());
-  BOOST_REQUIRE_MESSAGE(r->status == want,
-                        method << " " << target << " -> " << r->status << " " << r->body);
-  return r->body.empty() ? json::value() : json::parse(r->body);
+  return CallJson(c, method, target, token, body, want);
 }
 
 // The code of a problem answer, asserting its HTTP status.
